@@ -1,0 +1,68 @@
+import { hexDecode, hexEncode, utf8Encode } from '../encoding.js'
+import { WebhookVerificationError } from '../errors.js'
+import type { HeaderGetter } from '../headers.js'
+import { parseTimestamp } from '../timestamp.js'
+import type { Scheme } from './types.js'
+
+const TIMESTAMP = 'x-webhook-timestamp'
+const SIGNATURE = 'x-webhook-signature'
+
+function required(header: HeaderGetter, name: string, display: string): string {
+  const value = header(name)
+  if (value === undefined) {
+    throw new WebhookVerificationError('MISSING_HEADER', `Missing ${display} header`)
+  }
+  return value
+}
+
+/**
+ * Parses `version=value` entries separated by commas and returns the decoded
+ * values of `version`. Unknown versions are skipped; entries that are not hex
+ * never match. A header with no entry of `version` at all is malformed.
+ */
+export function parseVersionedHex(text: string, version: string, display: string): Uint8Array[] {
+  const out: Uint8Array[] = []
+  let seen = false
+  for (const entry of text.split(',')) {
+    const eq = entry.indexOf('=')
+    if (eq < 0 || entry.slice(0, eq).trim() !== version) continue
+    seen = true
+    const bytes = hexDecode(entry.slice(eq + 1).trim())
+    if (bytes) out.push(bytes)
+  }
+  if (!seen) {
+    throw new WebhookVerificationError(
+      'INVALID_SIGNATURE',
+      `${display} has no ${version} signature`,
+    )
+  }
+  return out
+}
+
+/** The string secret as UTF-8 bytes, or the bytes as given. */
+export const rawSecretKey = (secret: string | Uint8Array): Uint8Array =>
+  typeof secret === 'string' ? utf8Encode(secret) : secret
+
+/**
+ * hookguard's own scheme (the default): `X-Webhook-Timestamp` in unix seconds and
+ * `X-Webhook-Signature: v1=<hex HMAC-SHA256 of "${timestamp}.${body}">`.
+ */
+export const hookguardScheme: Scheme = {
+  name: 'hookguard',
+  read(header) {
+    const signature = required(header, SIGNATURE, 'X-Webhook-Signature')
+    const timestampText = required(header, TIMESTAMP, 'X-Webhook-Timestamp')
+    const timestamp = parseTimestamp(timestampText, 'X-Webhook-Timestamp')
+    return {
+      timestamp,
+      timestampText,
+      signatures: parseVersionedHex(signature, 'v1', 'X-Webhook-Signature'),
+    }
+  },
+  content: (parts, body) => [`${parts.timestampText}.`, body],
+  key: rawSecretKey,
+  headers: ({ signature, timestamp }) => ({
+    [TIMESTAMP]: String(timestamp),
+    [SIGNATURE]: `v1=${hexEncode(signature)}`,
+  }),
+}

@@ -1,0 +1,32 @@
+import { WebhookVerificationError } from './errors.js'
+
+const DIGITS = /^\d{1,20}$/
+
+/**
+ * Whole unix seconds, digits only: no sign, decimals, exponent or spaces.
+ * `Number()` alone would let `''`, `'1e9'` or `' 12 '` through, and `NaN` skips naive range checks.
+ */
+export function parseTimestamp(text: string, header: string): number {
+  if (!DIGITS.test(text)) {
+    throw new WebhookVerificationError(
+      'INVALID_TIMESTAMP',
+      `${header} must be a whole number of unix seconds`,
+    )
+  }
+  return Number(text)
+}
+
+/** Rejects a timestamp further than `toleranceSeconds` from `now`, in either direction. */
+export function assertFresh(timestamp: number, now: Date, toleranceSeconds: number): void {
+  const nowSeconds = Math.floor(now.getTime() / 1000)
+  const skew = timestamp - nowSeconds
+  if (Math.abs(skew) <= toleranceSeconds) return
+  const hint =
+    timestamp >= 1e12 && timestamp < 1e13
+      ? ' (it looks like milliseconds; the timestamp must be in seconds)'
+      : ''
+  throw new WebhookVerificationError(
+    'TIMESTAMP_EXPIRED',
+    `Timestamp is ${Math.abs(skew)}s in the ${skew < 0 ? 'past' : 'future'}, outside the ${toleranceSeconds}s tolerance${hint}`,
+  )
+}

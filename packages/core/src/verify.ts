@@ -1,0 +1,159 @@
+import { crypto } from '#crypto'
+import { utf8Decode } from './encoding.js'
+import { WebhookVerificationError } from './errors.js'
+import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+import { resolveScheme, type SchemeName } from './schemes/registry.js'
+import type { Scheme, SignedParts } from './schemes/types.js'
+import { hmacKey, normalizeSecrets, type SecretInput } from './secrets.js'
+import { assertFresh } from './timestamp.js'
+
+/** Options shared by `verify` and every adapter. */
+export interface VerifyOptions {
+  /** The signing secret; several while rotating (a signature by any of them passes). */
+  secret: SecretInput
+  /** A built-in scheme's name or a custom `Scheme`; default `'hookguard'`. */
+  scheme?: SchemeName | Scheme
+  /** Allowed clock difference in seconds, past and future; default 300. `Infinity` disables it. */
+  toleranceSeconds?: number
+  /** The clock to check timestamps against; default the current time. */
+  now?: Date
+}
+
+/** What `verify` takes: the raw body and headers, plus the options. */
+export interface VerifyInput extends VerifyOptions {
+  /** The raw body exactly as received: never re-serialised JSON. */
+  payload: string | Uint8Array
+  headers: HeadersInput
+}
+
+/** A verified webhook with what routing and idempotency need. */
+export interface VerifiedWebhook<T = unknown> {
+  event: T
+  /** The idempotency key (the event's `id` for the default scheme). */
+  id: string | undefined
+  /** The routing type (the event's `type` for the default scheme). */
+  type: string | undefined
+  scheme: Scheme
+}
+
+export const DEFAULT_TOLERANCE_SECONDS = 300
+
+/** Validates the options once; adapters call it when their factory is called. */
+export function checkVerifyOptions(options: VerifyOptions): {
+  secrets: ReadonlyArray<string | Uint8Array>
+  scheme: Scheme
+  toleranceSeconds: number
+} {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('options must be an object with at least a secret')
+  }
+  const { toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now } = options
+  if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
+    throw new TypeError('toleranceSeconds must be a number >= 0 (Infinity disables the check)')
+  }
+  if (now !== undefined && (!(now instanceof Date) || Number.isNaN(now.getTime()))) {
+    throw new TypeError('now must be a valid Date')
+  }
+  const scheme = resolveScheme(options.scheme)
+  const secrets = normalizeSecrets(options.secret)
+  // Importing each key now makes a malformed secret (say, bad base64 after `whsec_`)
+  // a TypeError at the call, and warms the cache for the signature check.
+  for (const secret of secrets) {
+    const key = hmacKey(scheme, secret)
+    if (key instanceof Promise) key.catch(() => {})
+  }
+  return { secrets, scheme, toleranceSeconds }
+}
+
+async function anySignatureMatches(
+  scheme: Scheme,
+  secrets: ReadonlyArray<string | Uint8Array>,
+  parts: SignedParts,
+  payload: string | Uint8Array,
+): Promise<boolean> {
+  if (parts.signatures.length === 0) return false
+  const content = scheme.content(parts, payload)
+  for (const secret of secrets) {
+    const pending = hmacKey(scheme, secret)
+    const key = pending instanceof Promise ? await pending : pending
+    const computed = crypto.hmacSha256(key, content)
+    const digest = computed instanceof Promise ? await computed : computed
+    for (const candidate of parts.signatures) {
+      if (crypto.timingSafeEqual(digest, candidate)) return true
+    }
+  }
+  return false
+}
+
+function parseBody(scheme: Scheme, payload: string | Uint8Array, header: HeaderGetter): unknown {
+  const text = utf8Decode(payload)
+  try {
+    return scheme.parse ? scheme.parse(text, header) : JSON.parse(text)
+  } catch (cause) {
+    throw new WebhookVerificationError(
+      'INVALID_PAYLOAD',
+      `Signature is valid but the body is not valid ${scheme.parse ? 'for this scheme' : 'JSON'}`,
+      { cause },
+    )
+  }
+}
+
+function field(event: unknown, name: string): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined
+  const value = (event as Record<string, unknown>)[name]
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
+
+function assertRawPayload(payload: unknown): asserts payload is string | Uint8Array {
+  if (typeof payload === 'string' || payload instanceof Uint8Array) return
+  throw new WebhookVerificationError(
+    'RAW_BODY_UNAVAILABLE',
+    'payload must be the raw body (string or Uint8Array), not a parsed object: signatures cover the exact bytes sent. ' +
+      'Read the body before any JSON parser runs (for example express.raw({ type: "*/*" }) on the webhook route)',
+  )
+}
+
+/**
+ * Verifies a webhook and returns the event with its id and type.
+ * Adapters and `process` use this; most callers want `verify`.
+ *
+ * @example
+ * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
+ */
+export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
+  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(input)
+  assertRawPayload(input.payload)
+  if (typeof input.headers !== 'object' || input.headers === null) {
+    throw new TypeError('headers must be a Headers object or a plain object of header values')
+  }
+  const header = headerGetter(input.headers)
+  const parts = scheme.read(header)
+  if (!(await anySignatureMatches(scheme, secrets, parts, input.payload))) {
+    throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
+  }
+  if (parts.timestamp !== undefined) {
+    assertFresh(parts.timestamp, input.now ?? new Date(), toleranceSeconds)
+  }
+  const event = parseBody(scheme, input.payload, header) as T
+  return {
+    event,
+    id: scheme.eventId ? scheme.eventId(event, header, parts) : field(event, 'id'),
+    type: scheme.eventType ? scheme.eventType(event, header) : field(event, 'type'),
+    scheme,
+  }
+}
+
+/**
+ * Verifies a webhook's signature and timestamp over its raw body and resolves to the parsed event.
+ * Every rejection is a `WebhookVerificationError` with a stable `code`; misuse is a `TypeError`.
+ *
+ * @example
+ * const event = await verify<OrderEvent>({
+ *   payload: await request.text(),
+ *   headers: request.headers,
+ *   secret: process.env.WEBHOOK_SECRET,
+ * })
+ */
+export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
+  return (await verifyWebhook<T>(input)).event
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const src = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+
+// Tests run against the sources; the built packages are checked by publint/attw
+// and by the runtime tests that load dist/.
+const alias = {
+  '@hookguard/core': src('core'),
+}
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: 'node', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        // The same core suite again, with `#crypto` bound to the Web Crypto back end.
+        resolve: {
+          alias: {
+            ...alias,
+            '#crypto': fileURLToPath(new URL('./packages/core/src/crypto/web.ts', import.meta.url)),
+          },
+        },
+        test: { name: 'web-crypto', include: ['packages/core/src/**/*.test.ts'] },
+      },
+    ],
+  },
+})
