@@ -1,0 +1,64 @@
+import { checkMaxBodyBytes } from './body.js'
+import type { WebhookVerificationError } from './errors.js'
+import type { HeadersInput } from './headers.js'
+import {
+  checkVerifyOptions,
+  type VerifiedWebhook,
+  type VerifyOptions,
+  verifyWebhook,
+} from './verify.js'
+
+/** Options every adapter takes: everything `verify` takes, plus the body limit. */
+export interface ReceiverOptions extends VerifyOptions {
+  /** Largest accepted body in bytes; default 1 MiB. Enforced while the body streams in. */
+  maxBodyBytes?: number
+}
+
+/** What the adapter should do with a request that passed verification. */
+export type Outcome =
+  /** No handlers configured: expose the event and hand over to the route's own handler. */
+  | { action: 'next'; webhook: VerifiedWebhook }
+  /** The receiver answers itself; after sending, start `background` (it never rejects). */
+  | {
+      action: 'respond'
+      status: number
+      body: unknown
+      headers: Record<string, string>
+      webhook: VerifiedWebhook | undefined
+      background: (() => Promise<void>) | undefined
+    }
+
+/** The framework-independent half of every adapter. */
+export interface Receiver {
+  readonly maxBodyBytes: number
+  /** Verify a raw body; rejects with `WebhookVerificationError` for the adapter to map. */
+  receive(request: { payload: string | Uint8Array; headers: HeadersInput }): Promise<Outcome>
+}
+
+/** The response an adapter sends for a verification failure: `error.status` with `{ error, code }`. */
+export function errorResponse(error: WebhookVerificationError): {
+  status: number
+  body: { error: string; code: string }
+} {
+  return { status: error.status, body: error.toJSON() }
+}
+
+/**
+ * Builds the part of an adapter that does not depend on the framework.
+ * Options are validated here, so a misconfigured adapter fails at start-up with a `TypeError`.
+ *
+ * @example
+ * const receiver = createReceiver({ secret })
+ * const outcome = await receiver.receive({ payload: rawBody, headers })
+ */
+export function createReceiver(options: ReceiverOptions): Receiver {
+  checkVerifyOptions(options)
+  const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
+  return {
+    maxBodyBytes,
+    async receive({ payload, headers }) {
+      const webhook = await verifyWebhook({ ...options, payload, headers })
+      return { action: 'next', webhook }
+    },
+  }
+}
