@@ -6,9 +6,9 @@ const src = (pkg: string) =>
 
 // Tests run against the sources; the built packages are checked by publint/attw
 // and by the runtime tests that load dist/.
-const alias = {
-  '@hookguard/core': src('core'),
-}
+const alias = Object.fromEntries(
+  ['core', 'express', 'fastify', 'hono', 'redis'].map((name) => [`@hookguard/${name}`, src(name)]),
+)
 
 export default defineConfig({
   test: {
