@@ -9,6 +9,15 @@ export {
 export { base64Decode, base64Encode, hexDecode, hexEncode, utf8Encode } from './encoding.js'
 export { ERROR_STATUS, type ErrorCode, WebhookVerificationError } from './errors.js'
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './memory-store.js'
+export {
+  type AckMode,
+  createProcessor,
+  type DeadLetterInfo,
+  type Processor,
+  type ProcessorOptions,
+  type ProcessStatus,
+} from './processor.js'
 export {
   createReceiver,
   errorResponse,
@@ -16,11 +25,19 @@ export {
   type Receiver,
   type ReceiverOptions,
 } from './receiver.js'
+export { backoffDelay, type RetryOptions, retryPolicy } from './retry.js'
+export { createRouter, type Handler, type HandlerContext, type Handlers } from './router.js'
 export { hookguardScheme, parseVersionedHex, rawSecretKey } from './schemes/hookguard.js'
 export { resolveScheme, type SchemeName, schemes } from './schemes/registry.js'
 export type { Scheme, SignatureInput, SignedParts } from './schemes/types.js'
 export type { SecretInput } from './secrets.js'
 export { type SignInput, sign } from './sign.js'
+export {
+  type BeginResult,
+  DEFAULT_LEASE_MS,
+  DEFAULT_RETENTION_MS,
+  type IdempotencyStore,
+} from './store.js'
 export { parseTimestamp } from './timestamp.js'
 export {
   checkVerifyOptions,

@@ -30,13 +30,17 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #entries = new Map<string, Entry>()
   readonly #maxEntries: number
   readonly #now: () => number
+  // Tokens only need to be unique per store: a random prefix and a counter are enough.
+  readonly #tokenPrefix = `${hexEncode(crypto.randomBytes(8))}-`
+  #claims = 0
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
     const { maxEntries = 100_000, now = Date.now } = options
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new TypeError('maxEntries must be a positive whole number')
     }
-    if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds')
+    if (typeof now !== 'function')
+      throw new TypeError('now must be a function returning milliseconds')
     this.#maxEntries = maxEntries
     this.#now = now
   }
@@ -55,21 +59,27 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return entry
   }
 
-  // Map order is insertion order, and every write re-inserts, so the first keys are the
-  // stalest: expired ones are swept a few at a time, and past the cap the oldest go.
+  // Writes are queued oldest-first beside the map (iterating a Map from its start gets slow
+  // once many keys were deleted). Queue items whose entry was since replaced are skipped.
+  readonly #queue: Array<{ key: string; entry: Entry }> = []
+  #head = 0
+
   #set(key: string, entry: Entry, now: number): void {
-    this.#entries.delete(key)
-    let budget = 4
-    for (const [oldKey, old] of this.#entries) {
-      if (budget-- === 0 || old.expiresAt > now) break
-      this.#entries.delete(oldKey)
-    }
-    while (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next()
-      if (oldest.done) break
-      this.#entries.delete(oldest.value)
-    }
     this.#entries.set(key, entry)
+    this.#queue.push({ key, entry })
+    let budget = 8
+    while (this.#head < this.#queue.length) {
+      const oldest = this.#queue[this.#head] as { key: string; entry: Entry }
+      const current = this.#entries.get(oldest.key) === oldest.entry
+      const over = this.#entries.size > this.#maxEntries
+      if (current && !over && (budget-- === 0 || oldest.entry.expiresAt > now)) break
+      if (current) this.#entries.delete(oldest.key)
+      this.#head++
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue.splice(0, this.#head)
+      this.#head = 0
+    }
   }
 
   #owned(key: string, token: string, now: number): Entry | undefined {
@@ -77,7 +87,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return entry?.state === 'processing' && entry.token === token ? entry : undefined
   }
 
-  async begin(key: string, options: { fingerprint: string; leaseMs: number }): Promise<BeginResult> {
+  async begin(
+    key: string,
+    options: { fingerprint: string; leaseMs: number },
+  ): Promise<BeginResult> {
     const now = this.#now()
     const entry = this.#live(key, now)
     if (entry) {
@@ -85,10 +98,15 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       if (entry.state === 'completed') return { status: 'completed' }
       return { status: 'in_progress', retryAfterMs: entry.expiresAt - now }
     }
-    const token = hexEncode(crypto.randomBytes(16))
+    const token = `${this.#tokenPrefix}${++this.#claims}`
     this.#set(
       key,
-      { state: 'processing', token, fingerprint: options.fingerprint, expiresAt: now + options.leaseMs },
+      {
+        state: 'processing',
+        token,
+        fingerprint: options.fingerprint,
+        expiresAt: now + options.leaseMs,
+      },
       now,
     )
     return { status: 'acquired', token }

@@ -1,6 +1,8 @@
 import { checkMaxBodyBytes } from './body.js'
 import type { WebhookVerificationError } from './errors.js'
 import type { HeadersInput } from './headers.js'
+import { createProcessor, type ProcessorOptions } from './processor.js'
+import type { Handlers } from './router.js'
 import {
   checkVerifyOptions,
   type VerifiedWebhook,
@@ -8,11 +10,28 @@ import {
   verifyWebhook,
 } from './verify.js'
 
-/** Options every adapter takes: everything `verify` takes, plus the body limit. */
-export interface ReceiverOptions extends VerifyOptions {
+/**
+ * Options every adapter takes: everything `verify` takes, the body limit, and, to have the
+ * adapter answer and process events itself, `on` handlers with the processing options.
+ */
+export interface ReceiverOptions<E = unknown>
+  extends VerifyOptions,
+    Omit<ProcessorOptions<E>, 'on'> {
   /** Largest accepted body in bytes; default 1 MiB. Enforced while the body streams in. */
   maxBodyBytes?: number
+  /** Handlers keyed by event type; without them the adapter only verifies and hands over. */
+  on?: Handlers<E>
 }
+
+const PROCESSING_OPTIONS = [
+  'store',
+  'ack',
+  'leaseMs',
+  'retentionMs',
+  'retry',
+  'onDeadLetter',
+  'idempotencyKey',
+] as const
 
 /** What the adapter should do with a request that passed verification. */
 export type Outcome =
@@ -51,14 +70,21 @@ export function errorResponse(error: WebhookVerificationError): {
  * const receiver = createReceiver({ secret })
  * const outcome = await receiver.receive({ payload: rawBody, headers })
  */
-export function createReceiver(options: ReceiverOptions): Receiver {
+export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiver {
   checkVerifyOptions(options)
   const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
+  const { on } = options
+  if (on === undefined) {
+    const stray = PROCESSING_OPTIONS.filter((name) => options[name] !== undefined)
+    if (stray.length > 0)
+      throw new TypeError(`${stray.join(', ')} only apply together with on handlers`)
+  }
+  const processor = on === undefined ? undefined : createProcessor({ ...options, on })
   return {
     maxBodyBytes,
     async receive({ payload, headers }) {
-      const webhook = await verifyWebhook({ ...options, payload, headers })
-      return { action: 'next', webhook }
+      const webhook = await verifyWebhook<E>({ ...options, payload, headers })
+      return processor ? processor.handle(webhook, payload) : { action: 'next', webhook }
     },
   }
 }

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { MemoryIdempotencyStore } from './memory-store.js'
+
+const fp = 'fingerprint'
+
+function clocked(options: { maxEntries?: number } = {}) {
+  let now = 1_000_000
+  const store = new MemoryIdempotencyStore({ ...options, now: () => now })
+  return { store, advance: (ms: number) => (now += ms) }
+}
+
+describe('MemoryIdempotencyStore', () => {
+  it('moves absent -> processing -> completed and reports each state', async () => {
+    const { store, advance } = clocked()
+    const first = await store.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    expect(first.status).toBe('acquired')
+    advance(400)
+    expect(await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).toEqual({
+      status: 'in_progress',
+      retryAfterMs: 600,
+    })
+    expect(await store.begin('k', { fingerprint: 'other', leaseMs: 1000 })).toEqual({
+      status: 'mismatch',
+    })
+    if (first.status !== 'acquired') throw new Error('unreachable')
+    expect(await store.complete('k', first.token, { retentionMs: 5000 })).toBe(true)
+    expect(await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).toEqual({
+      status: 'completed',
+    })
+    expect(await store.begin('k', { fingerprint: 'other', leaseMs: 1000 })).toEqual({
+      status: 'mismatch',
+    })
+    advance(5001)
+    expect((await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).status).toBe('acquired')
+  })
+
+  it('lets the next delivery claim a key whose owner vanished, and refuses the old owner', async () => {
+    const { store, advance } = clocked()
+    const old = await store.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    advance(1000)
+    const next = await store.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    if (old.status !== 'acquired' || next.status !== 'acquired')
+      throw new Error('expected two claims')
+    expect(await store.complete('k', old.token, { retentionMs: 5000 })).toBe(false)
+    expect(await store.extend('k', old.token, 1000)).toBe(false)
+    expect(await store.release('k', old.token)).toBe(false)
+    expect(await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).toMatchObject({
+      status: 'in_progress',
+    })
+    expect(await store.complete('k', next.token, { retentionMs: 5000 })).toBe(true)
+  })
+
+  it('extends a lease and releases a key', async () => {
+    const { store, advance } = clocked()
+    const claim = await store.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    if (claim.status !== 'acquired') throw new Error('expected a claim')
+    advance(900)
+    expect(await store.extend('k', claim.token, 1000)).toBe(true)
+    advance(900)
+    expect(await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).toEqual({
+      status: 'in_progress',
+      retryAfterMs: 100,
+    })
+    expect(await store.release('k', claim.token)).toBe(true)
+    expect((await store.begin('k', { fingerprint: fp, leaseMs: 1000 })).status).toBe('acquired')
+  })
+
+  it('hands exactly one of 50 concurrent begins the claim', async () => {
+    const store = new MemoryIdempotencyStore()
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => store.begin('k', { fingerprint: fp, leaseMs: 10_000 })),
+    )
+    expect(results.filter((r) => r.status === 'acquired')).toHaveLength(1)
+  })
+
+  it('stays within maxEntries over 1 M distinct events, evicting the oldest', async () => {
+    const store = new MemoryIdempotencyStore({ maxEntries: 10_000 })
+    for (let i = 0; i < 1_000_000; i++) {
+      const claim = await store.begin(`evt_${i}`, { fingerprint: fp, leaseMs: 60_000 })
+      if (claim.status === 'acquired' && i % 2 === 0)
+        await store.complete(`evt_${i}`, claim.token, { retentionMs: 3_600_000 })
+      if (store.size > 10_000) throw new Error(`size ${store.size} after ${i} events`)
+    }
+    expect(store.size).toBe(10_000)
+    expect((await store.begin('evt_999999', { fingerprint: fp, leaseMs: 1 })).status).toBe(
+      'in_progress',
+    )
+    expect((await store.begin('evt_0', { fingerprint: fp, leaseMs: 1 })).status).toBe('acquired')
+  })
+
+  it('sweeps expired entries as new ones arrive', async () => {
+    const { store, advance } = clocked()
+    for (let i = 0; i < 100; i++) await store.begin(`old_${i}`, { fingerprint: fp, leaseMs: 10 })
+    advance(11)
+    for (let i = 0; i < 100; i++)
+      await store.begin(`new_${i}`, { fingerprint: fp, leaseMs: 10_000 })
+    expect(store.size).toBe(100)
+  })
+
+  it.each([{ maxEntries: 0 }, { maxEntries: 1.5 }, { now: 5 }])('rejects options %o', (options) => {
+    expect(() => new MemoryIdempotencyStore(options as never)).toThrow(TypeError)
+  })
+})
