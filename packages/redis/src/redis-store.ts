@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto'
+import type { BeginResult, IdempotencyStore } from '@hookguard/core'
+import type { Cluster, Redis } from 'ioredis'
+import { toRedisKey } from './keys.js'
+import { COMMANDS, type ScriptCommands } from './scripts.js'
+import { withTimeout } from './timeout.js'
+
+/** Options of `RedisIdempotencyStore`. */
+export interface RedisIdempotencyStoreOptions {
+  /**
+   * Prepended to every key, so several apps can share one Redis; default `'hookguard:'`.
+   * No braces: the store adds its own `{…}` Cluster hash tag after it.
+   */
+  prefix?: string
+  /**
+   * Longest wait for Redis per call, in milliseconds; default 2000. Past it the call rejects (the
+   * processor answers 503) instead of waiting on ioredis's offline queue while it reconnects.
+   */
+  timeoutMs?: number
+}
+
+const DEFAULT_PREFIX = 'hookguard:'
+const DEFAULT_TIMEOUT_MS = 2000
+// setTimeout's ceiling; a longer delay would fire at once.
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+type Client = Redis | Cluster
+
+/**
+ * An idempotency store in Redis (ioredis `Redis` or `Cluster`), shared by every process that
+ * receives webhooks. Each transition is one atomic single-key Lua script and one round trip, so
+ * an event costs two (`begin`, then `complete`). Every call rejects after `timeoutMs` when Redis
+ * does not answer; the processor then answers 503 and runs nothing (fail closed).
+ *
+ * @example
+ * import { Redis } from 'ioredis'
+ * import { RedisIdempotencyStore } from '@hookguard/redis'
+ *
+ * const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: 1 })
+ * const store = new RedisIdempotencyStore(redis, { prefix: 'shop:webhooks:' })
+ * app.post('/webhooks', webhook({ secret, store, on: { 'order.created': fulfil } }))
+ */
+export class RedisIdempotencyStore implements IdempotencyStore {
+  readonly #redis: ScriptCommands
+  readonly #prefix: string
+  readonly #timeoutMs: number
+
+  constructor(redis: Client, options: RedisIdempotencyStoreOptions = {}) {
+    if (typeof (redis as Partial<Client> | null)?.defineCommand !== 'function') {
+      throw new TypeError('redis must be an ioredis Redis or Cluster instance')
+    }
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('options must be an object')
+    }
+    const { prefix = DEFAULT_PREFIX, timeoutMs = DEFAULT_TIMEOUT_MS } = options
+    if (typeof prefix !== 'string') throw new TypeError('prefix must be a string')
+    if (/[{}]/.test(prefix)) {
+      throw new TypeError('prefix must not contain { or }: the store adds its own hash tag')
+    }
+    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+      throw new TypeError(
+        `timeoutMs must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`,
+      )
+    }
+    for (const { name, lua } of Object.values(COMMANDS)) {
+      redis.defineCommand(name, { numberOfKeys: 1, lua })
+    }
+    this.#redis = redis as unknown as ScriptCommands
+    this.#prefix = prefix
+    this.#timeoutMs = timeoutMs
+  }
+
+  /**
+   * The Redis key holding `key`'s record (before any ioredis `keyPrefix`), for inspection.
+   *
+   * @example
+   * await redis.hgetall(store.redisKey('hookguard:evt_1')) // { state, fingerprint, token? }
+   */
+  redisKey(key: string): string {
+    checkKey(key)
+    return toRedisKey(this.#prefix, key)
+  }
+
+  #call(operation: string, send: () => Promise<unknown>): Promise<unknown> {
+    let command: Promise<unknown>
+    try {
+      command = send()
+    } catch (error) {
+      command = Promise.reject(error)
+    }
+    return withTimeout(command, this.#timeoutMs, operation)
+  }
+
+  async begin(
+    key: string,
+    options: { fingerprint: string; leaseMs: number },
+  ): Promise<BeginResult> {
+    const redisKey = this.redisKey(key)
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('begin options must be an object')
+    }
+    const { fingerprint, leaseMs } = options
+    if (typeof fingerprint !== 'string') throw new TypeError('fingerprint must be a string')
+    checkMs('leaseMs', leaseMs)
+    const token = randomBytes(16).toString('hex')
+    const reply = await this.#call('begin', () =>
+      this.#redis.hookguardV1Begin(redisKey, fingerprint, leaseMs, token),
+    )
+    return beginResult(reply, token)
+  }
+
+  async extend(key: string, token: string, leaseMs: number): Promise<boolean> {
+    const redisKey = this.redisKey(key)
+    checkToken(token)
+    checkMs('leaseMs', leaseMs)
+    const reply = await this.#call('extend', () =>
+      this.#redis.hookguardV1Extend(redisKey, token, leaseMs),
+    )
+    return reply === 1
+  }
+
+  async complete(key: string, token: string, options: { retentionMs: number }): Promise<boolean> {
+    const redisKey = this.redisKey(key)
+    checkToken(token)
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError('complete options must be an object')
+    }
+    checkMs('retentionMs', options.retentionMs)
+    const reply = await this.#call('complete', () =>
+      this.#redis.hookguardV1Complete(redisKey, token, options.retentionMs),
+    )
+    return reply === 1
+  }
+
+  async release(key: string, token: string): Promise<boolean> {
+    const redisKey = this.redisKey(key)
+    checkToken(token)
+    const reply = await this.#call('release', () => this.#redis.hookguardV1Release(redisKey, token))
+    return reply === 1
+  }
+}
+
+function checkKey(key: unknown): asserts key is string {
+  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string')
+}
+
+function checkToken(token: unknown): asserts token is string {
+  if (typeof token !== 'string' || token === '') {
+    throw new TypeError('token must be the non-empty string begin returned')
+  }
+}
+
+// PX takes whole milliseconds >= 1; anything else would be a Redis error on every call.
+function checkMs(name: string, value: unknown): asserts value is number {
+  if (!Number.isSafeInteger(value) || (value as number) < 1) {
+    throw new TypeError(`${name} must be a whole number of milliseconds >= 1`)
+  }
+}
+
+function beginResult(reply: unknown, token: string): BeginResult {
+  const [status, ttl] = Array.isArray(reply) ? reply : []
+  switch (status) {
+    case 'acquired':
+      return { status, token }
+    case 'completed':
+    case 'mismatch':
+      return { status }
+    case 'in_progress':
+      // A processing record always has a TTL; the floor only guards against a hand-edited one.
+      return { status, retryAfterMs: typeof ttl === 'number' && ttl > 0 ? ttl : 1 }
+    default:
+      throw new Error(
+        `hookguard redis store: begin got an unexpected reply: ${JSON.stringify(reply)}`,
+      )
+  }
+}
