@@ -39,7 +39,7 @@ describe('processing with ack: after', () => {
     const receiver = createReceiver({
       secret: SECRET,
       ack: 'after',
-      on: { 'order.created': (e: any) => void seen.push(e.id) },
+      on: { 'order.created': (e: { id: string }) => void seen.push(e.id) },
     })
     const first = respond(await deliver(receiver, event('evt_1')))
     expect(first).toMatchObject({ status: 200, body: { received: true }, background: undefined })
@@ -97,7 +97,7 @@ describe('processing with ack: before (the default)', () => {
     const seen: string[] = []
     const receiver = createReceiver({
       secret: SECRET,
-      on: { 'order.*': (e: any) => void seen.push(e.id) },
+      on: { 'order.*': (e: { id: string }) => void seen.push(e.id) },
     })
     const outcome = respond(await deliver(receiver, event('evt_4')))
     expect(outcome).toMatchObject({ status: 200, body: { received: true } })
@@ -122,7 +122,7 @@ describe('processing with ack: before (the default)', () => {
   it('retries with backoff, then hands the event to onDeadLetter and releases it', async () => {
     const attempts: number[] = []
     const dead: unknown[] = []
-    const receiver = createReceiver({
+    const receiver = createReceiver<{ id: string }>({
       secret: SECRET,
       retry: fast,
       on: {
@@ -131,7 +131,8 @@ describe('processing with ack: before (the default)', () => {
           throw new Error(`boom ${ctx.attempt}`)
         },
       },
-      onDeadLetter: (e: any, error, info) => void dead.push([e.id, (error as Error).message, info]),
+      onDeadLetter: (e: { id: string }, error, info) =>
+        void dead.push([e.id, (error as Error).message, info]),
     })
     const started = Date.now()
     await respond(await deliver(receiver, event('evt_6'))).background?.()
@@ -239,7 +240,7 @@ describe('processing: the rest of the table', () => {
     const keyed = createReceiver({
       secret: SECRET,
       on: { '*': () => {} },
-      idempotencyKey: (w) => (w.event as any).type,
+      idempotencyKey: (w) => (w.event as { type: string }).type,
     })
     expect(respond(await deliver(keyed, body)).status).toBe(200)
   })
@@ -253,7 +254,9 @@ describe('processing: the rest of the table', () => {
       )
       await Promise.all(outcomes.map((o) => o.background?.()))
       expect(handler).toHaveBeenCalledTimes(1)
-      expect(outcomes.filter((o) => o.status === 200 && !(o.body as any).duplicate)).toHaveLength(1)
+      expect(
+        outcomes.filter((o) => o.status === 200 && !(o.body as { duplicate?: boolean }).duplicate),
+      ).toHaveLength(1)
     }
   })
 
