@@ -1,0 +1,108 @@
+import {
+  createReceiver,
+  errorResponse,
+  type Outcome,
+  type ReceiverOptions,
+  WebhookVerificationError,
+} from '@hookguard/core'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { readRawBody } from './raw-body.js'
+import { setWebhook } from './request.js'
+
+/**
+ * Options for `webhook()`: everything core's receiver takes (`secret`, `scheme`,
+ * `toleranceSeconds`, `now`, `maxBodyBytes` and the processing options), plus `onError`.
+ *
+ * @example
+ * const options: ExpressWebhookOptions = {
+ *   secret: [process.env.NEW_SECRET!, process.env.OLD_SECRET!],
+ *   maxBodyBytes: 256 * 1024,
+ *   onError: (error, req, res) => res.status(error.status).json({ code: error.code }),
+ * }
+ */
+export interface ExpressWebhookOptions extends ReceiverOptions {
+  /**
+   * Called instead of the default `{ error, code }` response when verification fails.
+   * Answer with `res`, or call `next(error)` to use Express's error handlers; if it does neither
+   * before it returns (or its promise settles), the default response is sent.
+   */
+  onError?: (
+    error: WebhookVerificationError,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ) => void | Promise<void>
+}
+
+/**
+ * Express middleware that reads the raw body (within `maxBodyBytes`), verifies it and sets
+ * `req.webhook` to the event. A rejected request gets `error.status` with JSON `{ error, code }`.
+ * Works on Express 4 and 5, as route middleware or with `app.use`.
+ *
+ * @example
+ * app.post('/webhooks', webhook({ secret: process.env.WEBHOOK_SECRET! }), (req, res) => {
+ *   console.log('verified', req.webhook)
+ *   res.json({ received: true })
+ * })
+ */
+export function webhook(options: ExpressWebhookOptions): RequestHandler {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('webhook(options): options must be an object with at least a secret')
+  }
+  const { onError, ...receiverOptions } = options
+  if (onError !== undefined && typeof onError !== 'function') {
+    throw new TypeError('webhook(options): onError must be a function')
+  }
+  const receiver = createReceiver(receiverOptions)
+
+  return function hookguardWebhook(req, res, next) {
+    // Express must see exactly one of: a response, next(), or next(error).
+    let handedOver = false
+    const nextOnce: NextFunction = (error?: unknown) => {
+      if (handedOver) return
+      handedOver = true
+      next(error)
+    }
+    const answered = () => handedOver || res.headersSent
+
+    readRawBody(req, receiver.maxBodyBytes)
+      .then((payload) => receiver.receive({ payload, headers: req.headers }))
+      .then(
+        (outcome) => deliver(outcome, req, res, nextOnce),
+        async (error: unknown) => {
+          if (!(error instanceof WebhookVerificationError)) return nextOnce(error)
+          // The rest of an oversized body was never read; closing the connection after the 413
+          // spares reading it, and Node only closes once the response is written.
+          if (error.code === 'PAYLOAD_TOO_LARGE' && !req.readableEnded)
+            res.set('Connection', 'close')
+          if (onError) {
+            await onError(error, req, res, nextOnce)
+            if (answered()) return
+          }
+          const { status, body } = errorResponse(error)
+          res.status(status).json(body)
+        },
+      )
+      .catch((error: unknown) => {
+        if (!answered()) nextOnce(error)
+      })
+  }
+}
+
+function deliver(outcome: Outcome, req: Request, res: Response, next: NextFunction): void {
+  if (outcome.action === 'next') {
+    setWebhook(req, outcome.webhook.event)
+    next()
+    return
+  }
+  if (outcome.webhook) setWebhook(req, outcome.webhook.event)
+  res.status(outcome.status).set(outcome.headers).json(outcome.body)
+  const { background } = outcome
+  if (background) {
+    // After the response is handed to Node. `background` never rejects by contract; the catch
+    // only keeps a broken one from ever becoming an unhandled rejection or a second response.
+    try {
+      background().catch(() => {})
+    } catch {}
+  }
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import {
+  assertDeclaredLength,
+  BodyCollector,
+  payloadTooLarge,
+  WebhookVerificationError,
+} from '@hookguard/core'
+
+// Registered, so the ESM and CJS builds of this package find each other's copy.
+const RAW_BODY = Symbol.for('hookguard.express.rawBody')
+
+/** The request fields the raw-body lookup reads; body parsers and other tools set them. */
+interface BodyCarrier extends IncomingMessage {
+  body?: unknown
+  rawBody?: unknown
+  /** Set by body-parser (express.json/urlencoded/raw/text) once it has read the stream. */
+  _body?: boolean
+  [RAW_BODY]?: Uint8Array
+}
+
+/**
+ * A body-parser `verify` callback that keeps the exact bytes for `webhook()`, so a global
+ * `express.json()` can stay in front of the webhook route.
+ *
+ * @example
+ * app.use(express.json({ verify: keepRawBody }))
+ * app.post('/webhooks', webhook({ secret }), (req, res) => res.json({ received: true }))
+ */
+export function keepRawBody(req: IncomingMessage, _res: ServerResponse, buf: Buffer): void {
+  ;(req as BodyCarrier)[RAW_BODY] = buf
+}
+
+/** Why the body cannot be read, with the fix, for RAW_BODY_UNAVAILABLE. */
+function unavailable(parsed: boolean): WebhookVerificationError {
+  const what = parsed
+    ? 'The request body was already parsed by a body parser (a global express.json() or express.urlencoded()?)'
+    : 'The request body stream was already read by an earlier middleware'
+  return new WebhookVerificationError(
+    'RAW_BODY_UNAVAILABLE',
+    `${what}, so the exact bytes the signature covers are gone. Fix: register webhook() on its route ` +
+      'before any global body parser, or keep a raw copy with express.json({ verify: keepRawBody }) ' +
+      "(import { keepRawBody } from '@hookguard/express').",
+  )
+}
+
+/**
+ * The client went away (or the stream failed) while the body was streaming in. Not a verification
+ * failure, so `webhook()` hands it to Express's error handlers (`status` 400) instead of answering.
+ *
+ * @example
+ * app.use((error, req, res, next) => {
+ *   if (error instanceof RequestAbortedError) return res.end() // nobody is listening
+ *   next(error)
+ * })
+ */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError'
+  readonly status = 400
+  readonly statusCode = 400
+  readonly expose = false
+  readonly code = 'ECONNABORTED'
+}
+
+function bytesOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value
+  if (typeof value === 'string') return Buffer.from(value, 'utf8')
+  return undefined
+}
+
+function withinLimit(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes)
+  return bytes
+}
+
+/**
+ * How the raw body of this request can be had: bytes something kept earlier, or the unread stream.
+ * Throws RAW_BODY_UNAVAILABLE when a parser consumed the stream and kept no copy.
+ */
+function keptBytes(req: BodyCarrier): Uint8Array | undefined {
+  const kept = req[RAW_BODY] ?? bytesOf(req.rawBody)
+  if (kept !== undefined) return kept
+  // express.raw() (and some serverless wrappers) leave the bytes as a Buffer.
+  if (req.body instanceof Uint8Array) return req.body
+  // Express 4's parsers set `req.body = {}` even when they skip a request, so the shape of
+  // `req.body` alone does not prove the stream was read; `_body` and the stream state do.
+  if (req._body === true) throw unavailable(true)
+  if (req.readableEnded || req.readableDidRead || req.readableFlowing === true) {
+    throw unavailable(req.body !== undefined && typeof req.body === 'object')
+  }
+  return undefined
+}
+
+/** The exact body bytes, within `maxBytes`; see `keptBytes` for where they come from. */
+export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  try {
+    const kept = keptBytes(req)
+    if (kept !== undefined) return Promise.resolve(withinLimit(kept, maxBytes))
+    if (req.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
+    assertDeclaredLength(req.headers['content-length'], maxBytes)
+  } catch (error) {
+    return Promise.reject(error)
+  }
+  return readStream(req, maxBytes)
+}
+
+function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const collector = new BodyCollector(maxBytes)
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+      req.off('close', onClose)
+    }
+    const fail = (error: unknown) => {
+      cleanup()
+      reject(error)
+    }
+    function onData(chunk: Buffer) {
+      try {
+        collector.push(chunk)
+      } catch (error) {
+        fail(error)
+        // Keep the rest flowing and discard it: pausing would stall the client's upload before it
+        // reads our 413, and destroying the socket could lose the 413 itself. The response asks
+        // for `Connection: close`, so Node ends the connection once the 413 is written.
+        req.on('error', ignore)
+        req.resume()
+      }
+    }
+    function onEnd() {
+      cleanup()
+      resolve(collector.bytes())
+    }
+    function onError(error: Error) {
+      fail(new RequestAbortedError(`Request failed while reading its body: ${error.message}`))
+    }
+    function onClose() {
+      fail(new RequestAbortedError('Request aborted while its body was streaming in'))
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('close', onClose)
+  })
+}
+
+function ignore(): void {}

@@ -1,0 +1,139 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
+import type { ErrorRequestHandler } from 'express'
+import { afterEach, describe, expect, it } from 'vitest'
+import { webhook } from './middleware.js'
+import { RequestAbortedError } from './raw-body.js'
+import {
+  body,
+  type ExpressModule,
+  type event,
+  MiB,
+  SECRET,
+  signedHeaders,
+  versions,
+} from './test-helpers.js'
+
+/** A webhook app on a real socket, with hooks to observe what reached it. */
+function start(express: ExpressModule) {
+  const app = express()
+  const errors: unknown[] = []
+  const arrived: Array<() => void> = []
+  app.post(
+    '/webhooks',
+    (_req, _res, next) => {
+      for (const notify of arrived.splice(0)) notify()
+      next()
+    },
+    webhook({ secret: SECRET }),
+    (req, res) => res.json({ id: (req.webhook as typeof event).id }),
+  )
+  const onError: ErrorRequestHandler = (error, _req, res, _next) => {
+    errors.push(error)
+    res.status(error.status ?? 500).end()
+  }
+  app.use(onError)
+  return new Promise<{
+    server: Server
+    url: string
+    errors: unknown[]
+    nextArrival: () => Promise<void>
+  }>((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        server,
+        url: `http://127.0.0.1:${port}`,
+        errors,
+        nextArrival: () => new Promise((notify) => arrived.push(notify)),
+      })
+    })
+  })
+}
+
+let running: Server | undefined
+afterEach(async () => {
+  const server = running
+  running = undefined
+  if (!server) return
+  server.closeAllConnections()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+async function postValid(url: string) {
+  const response = await fetch(`${url}/webhooks`, {
+    method: 'POST',
+    headers: await signedHeaders(body),
+    body,
+  })
+  return { status: response.status, json: await response.json() }
+}
+
+describe.each(versions)('webhook() over a real socket on $name', ({ express }) => {
+  it('accepts a signed event sent with fetch', async () => {
+    const { server, url } = await start(express)
+    running = server
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+  })
+
+  it('refuses a 50 MiB upload with 413 JSON and stays healthy', async () => {
+    const { server, url } = await start(express)
+    running = server
+    const huge = Buffer.alloc(50 * MiB, 0x61)
+    const response = await fetch(`${url}/webhooks`, {
+      method: 'POST',
+      headers: await signedHeaders(huge),
+      body: huge,
+    })
+    expect(response.status).toBe(413)
+    expect(await response.json()).toEqual({ error: expect.any(String), code: 'PAYLOAD_TOO_LARGE' })
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+  })
+
+  it('answers 413 to an endless chunked upload without waiting for its end', async () => {
+    const { server, url } = await start(express)
+    running = server
+    // The stream never ends on its own: only an adapter that stops reading can answer.
+    let produced = 0
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        produced += 64 * 1024
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x61))
+      },
+    })
+    const response = await fetch(`${url}/webhooks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-webhook-timestamp': '1',
+        'x-webhook-signature': 'v1=00',
+      },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(413)
+    expect((await response.json()).code).toBe('PAYLOAD_TOO_LARGE')
+    expect(produced).toBeGreaterThan(MiB)
+    await endless.cancel().catch(() => {})
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+  })
+
+  it('survives a client that aborts mid-body, and serves the next request', async () => {
+    const { server, url, errors, nextArrival } = await start(express)
+    running = server
+    const { port } = server.address() as AddressInfo
+    const arrived = nextArrival()
+    const socket = connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    socket.write(
+      'POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100000\r\n\r\n{"id":"evt_partial",',
+    )
+    await arrived
+    socket.destroy()
+    await expect.poll(() => errors.length).toBe(1)
+    expect(errors[0]).toBeInstanceOf(RequestAbortedError)
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+  })
+})
