@@ -1,0 +1,41 @@
+import type { Outcome } from '@hookguard/core'
+import type { Context } from 'hono'
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
+
+type Respond = Extract<Outcome, { action: 'respond' }>
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/** The `waitUntil` of the request, where the runtime has one (the getter throws outside Workers). */
+function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx
+    return typeof ctx?.waitUntil === 'function' ? (task) => ctx.waitUntil(task) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Starts the receiver's background work once the response is on its way: a timer turn later, so a
+ * slow synchronous start cannot delay the acknowledgement, and under `waitUntil` where it exists so
+ * Workers keep the isolate alive until it settles.
+ */
+export function startBackground(c: Context, background: () => Promise<void>): void {
+  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    .then(background)
+    // `background` never rejects by contract; this keeps a broken one from becoming an unhandled rejection.
+    .catch(() => {})
+  waitUntil(c)?.(task)
+}
+
+/** Sends a `respond` outcome: its status, headers and JSON body, then starts its background work. */
+export function sendOutcome(c: Context, outcome: Respond): Response {
+  const { status, body, headers, background } = outcome
+  const response =
+    body === undefined || NULL_BODY_STATUSES.has(status)
+      ? c.body(null, status as StatusCode, headers)
+      : c.json(body as object, status as ContentfulStatusCode, headers)
+  if (background) startBackground(c, background)
+  return response
+}
