@@ -27,9 +27,26 @@ export {
 } from './receiver.js'
 export { backoffDelay, type RetryOptions, retryPolicy } from './retry.js'
 export { createRouter, type Handler, type HandlerContext, type Handlers } from './router.js'
+export { parseFormBody } from './schemes/form.js'
+export { githubScheme } from './schemes/github.js'
 export { hookguardScheme, parseVersionedHex, rawSecretKey } from './schemes/hookguard.js'
+export { objectField, requiredHeader, stringField } from './schemes/read.js'
 export { resolveScheme, type SchemeName, schemes } from './schemes/registry.js'
-export type { Scheme, SignatureInput, SignedParts } from './schemes/types.js'
+export { shopifyScheme } from './schemes/shopify.js'
+export { slackScheme } from './schemes/slack.js'
+export {
+  standardWebhooksKey,
+  standardWebhooksScheme,
+  svixScheme,
+} from './schemes/standard-webhooks.js'
+export { stripeScheme } from './schemes/stripe.js'
+export type {
+  Scheme,
+  SchemeKey,
+  SignatureAlgorithm,
+  SignatureInput,
+  SignedParts,
+} from './schemes/types.js'
 export type { SecretInput } from './secrets.js'
 export { type SignInput, sign } from './sign.js'
 export {

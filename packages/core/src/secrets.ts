@@ -1,6 +1,6 @@
 import { crypto } from '#crypto'
 import type { MaybePromise } from './crypto/types.js'
-import type { Scheme } from './schemes/types.js'
+import type { Scheme, SchemeKey } from './schemes/types.js'
 
 /** One secret, or several while rotating (a signature by any of them passes). */
 export type SecretInput = string | Uint8Array | Array<string | Uint8Array>
@@ -20,16 +20,70 @@ export function normalizeSecrets(secret: SecretInput): ReadonlyArray<string | Ui
   return list
 }
 
-// Imported keys, per scheme object: string secrets by value (bounded), byte secrets by identity.
+/**
+ * A secret turned into a usable key. The type is known synchronously, so misuse
+ * (a signing key given to `verify`) is a `TypeError` when options are checked;
+ * an HMAC key may still be importing (Web Crypto), and is replaced once imported.
+ */
+export type PreparedKey =
+  | { readonly type: 'hmac-sha256'; key: MaybePromise<unknown> }
+  | { readonly type: 'ed25519-public'; readonly key: Uint8Array }
+  | { readonly type: 'ed25519-private'; readonly key: Uint8Array; readonly publicKey?: Uint8Array }
+
+// Prepared keys, per scheme object: string secrets by value (bounded), byte secrets by identity.
 interface KeyCache {
-  strings: Map<string, unknown>
-  bytes: WeakMap<Uint8Array, unknown>
+  strings: Map<string, PreparedKey>
+  bytes: WeakMap<Uint8Array, PreparedKey>
 }
 const caches = new WeakMap<Scheme, KeyCache>()
 const MAX_STRING_KEYS = 256
 
-/** The scheme's HMAC key for a secret, imported once and reused. */
-export function hmacKey(scheme: Scheme, secret: string | Uint8Array): MaybePromise<unknown> {
+function bytesOf(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.byteLength === 0) {
+    throw new TypeError(`the scheme's key() returned an empty or invalid ${what}`)
+  }
+  return value
+}
+
+function prepare(derived: SchemeKey): PreparedKey {
+  if (derived instanceof Uint8Array || derived.type === 'hmac-sha256') {
+    const raw = bytesOf(derived instanceof Uint8Array ? derived : derived.key, 'HMAC key')
+    const entry: { type: 'hmac-sha256'; key: MaybePromise<unknown> } = {
+      type: 'hmac-sha256',
+      key: undefined,
+    }
+    const imported = crypto.importHmacKey(raw)
+    entry.key =
+      imported instanceof Promise
+        ? imported.then((key) => {
+            entry.key = key
+            return key
+          })
+        : imported
+    // The import cannot fail for non-empty bytes; this only keeps a surprise from going unhandled.
+    if (entry.key instanceof Promise) entry.key.catch(() => {})
+    return entry
+  }
+  if (derived.type === 'ed25519-public' || derived.type === 'ed25519-private') {
+    const key = bytesOf(derived.key, 'Ed25519 key')
+    if (key.byteLength !== 32) throw new TypeError('an Ed25519 key must be 32 bytes')
+    if (derived.type === 'ed25519-public') return { type: 'ed25519-public', key }
+    const { publicKey } = derived
+    if (publicKey !== undefined && bytesOf(publicKey, 'Ed25519 key').byteLength !== 32) {
+      throw new TypeError('an Ed25519 public key must be 32 bytes')
+    }
+    return publicKey === undefined
+      ? { type: 'ed25519-private', key }
+      : { type: 'ed25519-private', key, publicKey }
+  }
+  throw new TypeError("the scheme's key() returned an unknown key type")
+}
+
+/**
+ * The scheme's key for a secret, derived and imported once, then reused: the
+ * hot path never decodes a secret again.
+ */
+export function preparedKey(scheme: Scheme, secret: string | Uint8Array): PreparedKey {
   let cache = caches.get(scheme)
   if (!cache) {
     cache = { strings: new Map(), bytes: new WeakMap() }
@@ -37,14 +91,11 @@ export function hmacKey(scheme: Scheme, secret: string | Uint8Array): MaybePromi
   }
   const hit = typeof secret === 'string' ? cache.strings.get(secret) : cache.bytes.get(secret)
   if (hit !== undefined) return hit
-  const imported = crypto.importHmacKey(scheme.key(secret))
-  const store = (key: unknown) => {
-    if (typeof secret !== 'string') cache.bytes.set(secret, key)
-    else {
-      if (cache.strings.size >= MAX_STRING_KEYS) cache.strings.clear()
-      cache.strings.set(secret, key)
-    }
-    return key
+  const prepared = prepare(scheme.key(secret))
+  if (typeof secret !== 'string') cache.bytes.set(secret, prepared)
+  else {
+    if (cache.strings.size >= MAX_STRING_KEYS) cache.strings.clear()
+    cache.strings.set(secret, prepared)
   }
-  return imported instanceof Promise ? imported.then(store) : store(imported)
+  return prepared
 }

@@ -1,33 +1,66 @@
 import { crypto } from '#crypto'
-import { hexEncode } from './encoding.js'
+import type { Chunk } from './crypto/types.js'
+import { randomMessageId } from './schemes/ids.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
-import type { Scheme } from './schemes/types.js'
-import { hmacKey, normalizeSecrets } from './secrets.js'
+import type { Scheme, SignatureAlgorithm, SignedParts } from './schemes/types.js'
+import { normalizeSecrets, type PreparedKey, preparedKey } from './secrets.js'
 
 /** What `sign` takes. */
 export interface SignInput {
   /** The exact body you will send. */
   payload: string | Uint8Array
+  /**
+   * The signing secret, in the form the scheme's verifier expects (for Standard
+   * Webhooks a `whsec_…` secret, or a `whsk_…` Ed25519 signing key for `v1a`).
+   */
   secret: string | Uint8Array
-  /** Unix seconds; default now. */
+  /** Unix seconds; default now. Ignored by schemes that sign no timestamp (GitHub, Shopify). */
   timestamp?: number
-  /** The message id, for schemes that sign one; generated when omitted. */
+  /** The message or delivery id; generated when the scheme's sender always sends one. */
   id?: string
+  /** A built-in scheme's name or a custom `Scheme`; default `'hookguard'`. */
   scheme?: SchemeName | Scheme
 }
 
-function messageId(): string {
-  return `msg_${hexEncode(crypto.randomBytes(12))}`
+async function signWith(
+  prepared: PreparedKey,
+  content: Chunk[],
+): Promise<{ signature: Uint8Array; algorithm: SignatureAlgorithm }> {
+  if (prepared.type === 'hmac-sha256') {
+    const key = prepared.key instanceof Promise ? await prepared.key : prepared.key
+    return { signature: await crypto.hmacSha256(key, content), algorithm: 'hmac-sha256' }
+  }
+  if (prepared.type === 'ed25519-public') {
+    throw new TypeError(
+      'secret: a public key (whpk_) can only verify; sign with the Ed25519 signing key (whsk_)',
+    )
+  }
+  const signature = await crypto.ed25519Sign(prepared.key, content)
+  // A 64-byte whsk_ key carries its public half: a mismatch means a corrupted or mixed-up key,
+  // whose signatures no receiver holding the published whpk_ would accept.
+  if (
+    prepared.publicKey !== undefined &&
+    !(await crypto.ed25519Verify(prepared.publicKey, signature, content))
+  ) {
+    throw new TypeError("secret: the signing key's public half does not match its seed")
+  }
+  return { signature, algorithm: 'ed25519' }
 }
 
 /**
  * Signs a payload the way a sender would and returns the headers to send (lower-case names).
- * Use it to test your receiver, or to send webhooks of your own.
+ * Use it to test your receiver, or to send webhooks of your own. Add the headers the
+ * scheme does not sign yourself (`content-type`, GitHub's `x-github-event`, Shopify's
+ * `x-shopify-topic`).
  *
  * @example
  * const body = JSON.stringify({ id: 'evt_1', type: 'order.created', data: { object: {} } })
  * const headers = await sign({ payload: body, secret: process.env.WEBHOOK_SECRET })
  * await fetch(url, { method: 'POST', body, headers: { ...headers, 'content-type': 'application/json' } })
+ *
+ * @example
+ * // Test a Stripe receiver without Stripe:
+ * const headers = await sign({ scheme: 'stripe', payload: body, secret: 'whsec_test' })
  */
 export async function sign(input: SignInput): Promise<Record<string, string>> {
   if (typeof input !== 'object' || input === null) throw new TypeError('sign() takes an object')
@@ -44,10 +77,16 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
   if (input.id !== undefined && (typeof input.id !== 'string' || input.id === '')) {
     throw new TypeError('id must be a non-empty string')
   }
-  const id = input.id ?? (scheme.needsId ? messageId() : undefined)
-  const timestampText = String(timestamp)
-  const parts = { timestamp, timestampText, signatures: [], ...(id === undefined ? {} : { id }) }
-  const key = await hmacKey(scheme, secret as string | Uint8Array)
-  const signature = await crypto.hmacSha256(key, scheme.content(parts, payload))
-  return scheme.headers({ signature, timestamp, id })
+  const id =
+    input.id ??
+    (scheme.needsId ? (scheme.generateId ? scheme.generateId() : randomMessageId()) : undefined)
+  const parts: SignedParts = {
+    timestamp,
+    timestampText: String(timestamp),
+    signatures: [],
+    ...(id === undefined ? {} : { id }),
+  }
+  const prepared = preparedKey(scheme, secret as string | Uint8Array)
+  const { signature, algorithm } = await signWith(prepared, scheme.content(parts, payload))
+  return scheme.headers({ signature, algorithm, timestamp, id })
 }

@@ -2,9 +2,10 @@ import { crypto } from '#crypto'
 import { utf8Decode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+import { stringField } from './schemes/read.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignedParts } from './schemes/types.js'
-import { hmacKey, normalizeSecrets, type SecretInput } from './secrets.js'
+import { normalizeSecrets, preparedKey, type SecretInput } from './secrets.js'
 import { assertFresh } from './timestamp.js'
 
 /** Options shared by `verify` and every adapter. */
@@ -56,13 +57,31 @@ export function checkVerifyOptions(options: VerifyOptions): {
   }
   const scheme = resolveScheme(options.scheme)
   const secrets = normalizeSecrets(options.secret)
-  // Importing each key now makes a malformed secret (say, bad base64 after `whsec_`)
-  // a TypeError at the call, and warms the cache for the signature check.
+  // Deriving each key now makes a malformed secret (say, bad base64 after `whsec_`) a
+  // TypeError at the call, and warms the cache for the signature check.
   for (const secret of secrets) {
-    const key = hmacKey(scheme, secret)
-    if (key instanceof Promise) key.catch(() => {})
+    if (preparedKey(scheme, secret).type === 'ed25519-private') {
+      throw new TypeError(
+        'secret: an Ed25519 signing key (whsk_) cannot verify; configure the matching public key (whpk_)',
+      )
+    }
   }
   return { secrets, scheme, toleranceSeconds }
+}
+
+async function ed25519Matches(
+  publicKey: Uint8Array,
+  candidates: readonly Uint8Array[],
+  content: ReturnType<Scheme['content']>,
+): Promise<boolean> {
+  for (const candidate of candidates) {
+    try {
+      if (await crypto.ed25519Verify(publicKey, candidate, content)) return true
+    } catch {
+      // A signature or key the back end refuses to parse is simply not a match.
+    }
+  }
+  return false
 }
 
 async function anySignatureMatches(
@@ -71,15 +90,22 @@ async function anySignatureMatches(
   parts: SignedParts,
   payload: string | Uint8Array,
 ): Promise<boolean> {
-  if (parts.signatures.length === 0) return false
+  const hmacCandidates = parts.signatures
+  const ed25519Candidates = parts.ed25519Signatures ?? []
+  if (hmacCandidates.length === 0 && ed25519Candidates.length === 0) return false
   const content = scheme.content(parts, payload)
   for (const secret of secrets) {
-    const pending = hmacKey(scheme, secret)
-    const key = pending instanceof Promise ? await pending : pending
-    const computed = crypto.hmacSha256(key, content)
-    const digest = computed instanceof Promise ? await computed : computed
-    for (const candidate of parts.signatures) {
-      if (crypto.timingSafeEqual(digest, candidate)) return true
+    const prepared = preparedKey(scheme, secret)
+    if (prepared.type === 'hmac-sha256') {
+      if (hmacCandidates.length === 0) continue
+      const key = prepared.key instanceof Promise ? await prepared.key : prepared.key
+      const computed = crypto.hmacSha256(key, content)
+      const digest = computed instanceof Promise ? await computed : computed
+      for (const candidate of hmacCandidates) {
+        if (crypto.timingSafeEqual(digest, candidate)) return true
+      }
+    } else if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
+      if (await ed25519Matches(prepared.key, ed25519Candidates, content)) return true
     }
   }
   return false
@@ -96,12 +122,6 @@ function parseBody(scheme: Scheme, payload: string | Uint8Array, header: HeaderG
       { cause },
     )
   }
-}
-
-function field(event: unknown, name: string): string | undefined {
-  if (typeof event !== 'object' || event === null) return undefined
-  const value = (event as Record<string, unknown>)[name]
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
 }
 
 function assertRawPayload(payload: unknown): asserts payload is string | Uint8Array {
@@ -137,8 +157,8 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
   const event = parseBody(scheme, input.payload, header) as T
   return {
     event,
-    id: scheme.eventId ? scheme.eventId(event, header, parts) : field(event, 'id'),
-    type: scheme.eventType ? scheme.eventType(event, header) : field(event, 'type'),
+    id: scheme.eventId ? scheme.eventId(event, header, parts) : stringField(event, 'id'),
+    type: scheme.eventType ? scheme.eventType(event, header) : stringField(event, 'type'),
     scheme,
   }
 }

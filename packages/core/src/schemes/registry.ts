@@ -1,15 +1,37 @@
+import { githubScheme } from './github.js'
 import { hookguardScheme } from './hookguard.js'
+import { shopifyScheme } from './shopify.js'
+import { slackScheme } from './slack.js'
+import { standardWebhooksScheme, svixScheme } from './standard-webhooks.js'
+import { stripeScheme } from './stripe.js'
 import type { Scheme } from './types.js'
 
-/** The built-in schemes, by name. */
+/**
+ * The built-in schemes, by name.
+ *
+ * @example
+ * Object.keys(schemes) // ['hookguard', 'standard-webhooks', 'svix', 'stripe', 'github', 'slack', 'shopify']
+ */
 export const schemes = {
   hookguard: hookguardScheme,
+  'standard-webhooks': standardWebhooksScheme,
+  svix: svixScheme,
+  stripe: stripeScheme,
+  github: githubScheme,
+  slack: slackScheme,
+  shopify: shopifyScheme,
 } as const satisfies Record<string, Scheme>
 
 /** A built-in scheme's name. */
 export type SchemeName = keyof typeof schemes
 
-/** Looks a scheme up by name, or passes a custom one through. Unknown names are a `TypeError`. */
+/**
+ * Looks a scheme up by name, or checks and passes a custom one through. Unknown names and
+ * incomplete objects are a `TypeError`.
+ *
+ * @example
+ * resolveScheme('stripe') === stripeScheme // true
+ */
 export function resolveScheme(scheme: SchemeName | Scheme | undefined): Scheme {
   if (scheme === undefined) return hookguardScheme
   if (typeof scheme === 'string') {
@@ -21,8 +43,13 @@ export function resolveScheme(scheme: SchemeName | Scheme | undefined): Scheme {
     }
     return found
   }
-  if (typeof scheme !== 'object' || scheme === null || typeof scheme.read !== 'function') {
+  if (typeof scheme !== 'object' || scheme === null) {
     throw new TypeError('scheme must be a scheme name or a Scheme object')
+  }
+  for (const method of ['read', 'content', 'key', 'headers'] as const) {
+    if (typeof scheme[method] !== 'function') {
+      throw new TypeError(`scheme.${method} must be a function (see the Scheme interface)`)
+    }
   }
   return scheme
 }

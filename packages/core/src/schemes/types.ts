@@ -9,48 +9,81 @@ export interface SignedParts {
   timestampText?: string
   /** A message id, when the scheme signs one. */
   id?: string
-  /** Candidate signatures, already decoded; any match passes. */
+  /** Candidate HMAC-SHA256 signatures, already decoded; any match passes. */
   signatures: readonly Uint8Array[]
+  /** Candidate Ed25519 signatures (Standard Webhooks `v1a`), checked against public keys. */
+  ed25519Signatures?: readonly Uint8Array[]
 }
+
+/** How a signature was made: `sign` tells the scheme so it can pick the version label. */
+export type SignatureAlgorithm = 'hmac-sha256' | 'ed25519'
 
 /** What `sign` hands a scheme to turn into headers. */
 export interface SignatureInput {
   signature: Uint8Array
+  /** `'hmac-sha256'` unless the secret was an Ed25519 signing key. */
+  algorithm: SignatureAlgorithm
   timestamp: number
   id: string | undefined
 }
 
 /**
+ * The key a scheme derives from one configured secret. A bare `Uint8Array` is an
+ * HMAC-SHA256 key; the tagged forms carry Ed25519 keys (raw 32 bytes), which only
+ * verify (`ed25519-public`) or only sign (`ed25519-private`).
+ */
+export type SchemeKey =
+  | Uint8Array
+  | { readonly type: 'hmac-sha256'; readonly key: Uint8Array }
+  | { readonly type: 'ed25519-public'; readonly key: Uint8Array }
+  | {
+      readonly type: 'ed25519-private'
+      /** The 32-byte seed. */
+      readonly key: Uint8Array
+      /** The public half, when the serialised key carried one (checked by `sign`). */
+      readonly publicKey?: Uint8Array
+    }
+
+/**
  * A signing scheme: where the signature lives, what is signed, how the secret
- * becomes a key, and where an event's id and type are found.
+ * becomes a key, how the body is parsed and where an event's id and type are found.
+ * Pass one as `scheme` to `verify`, `sign` or any adapter.
  *
  * @example
- * const scheme: Scheme = {
+ * import { type Scheme, hexDecode, hexEncode, rawSecretKey, requiredHeader } from '@hookguard/core'
+ *
+ * // Acme sends `X-Acme-Signature: <hex HMAC-SHA256 of the body>` and `X-Acme-Delivery`.
+ * const acme: Scheme = {
  *   name: 'acme',
  *   read(header) {
- *     const sig = header('x-acme-signature')
- *     if (!sig) throw new WebhookVerificationError('MISSING_HEADER', 'Missing X-Acme-Signature header')
- *     const bytes = hexDecode(sig)
+ *     const bytes = hexDecode(requiredHeader(header, 'x-acme-signature', 'X-Acme-Signature'))
  *     return { signatures: bytes ? [bytes] : [] }
  *   },
  *   content: (_parts, body) => [body],
- *   key: (secret) => (typeof secret === 'string' ? utf8Encode(secret) : secret),
+ *   key: rawSecretKey,
  *   headers: ({ signature }) => ({ 'x-acme-signature': hexEncode(signature) }),
+ *   eventId: (_event, header) => header('x-acme-delivery'),
  * }
+ * const event = await verify({ payload, headers, secret, scheme: acme })
  */
 export interface Scheme {
   readonly name: string
-  /** Whether `sign` must produce a message id (generated when none is given). */
+  /** Whether `sign` must produce a message id when none is given. */
   readonly needsId?: boolean
+  /** A fresh message id for `sign` (when `needsId`); the default is `msg_` and 24 hex digits. */
+  generateId?(): string
   /**
    * Read the signature headers. Throws `WebhookVerificationError` with
-   * `MISSING_HEADER`, `INVALID_SIGNATURE` or `INVALID_TIMESTAMP`.
+   * `MISSING_HEADER`, `INVALID_SIGNATURE` or `INVALID_TIMESTAMP`; never anything else.
    */
   read(header: HeaderGetter): SignedParts
-  /** The bytes the HMAC covers, in order. */
+  /** The bytes that are signed, in order (the same for HMAC and Ed25519). */
   content(parts: SignedParts, body: Chunk): Chunk[]
-  /** The HMAC key for one configured secret. Throws `TypeError` for a malformed secret. */
-  key(secret: string | Uint8Array): Uint8Array
+  /**
+   * The key for one configured secret, computed once per secret and cached.
+   * Throws `TypeError` for a malformed secret (the message must not contain it).
+   */
+  key(secret: string | Uint8Array): SchemeKey
   /** The headers a sender attaches for a computed signature (lower-case names). */
   headers(input: SignatureInput): Record<string, string>
   /** Parse the verified body; the default is JSON. Throw anything for `INVALID_PAYLOAD`. */

@@ -1,0 +1,36 @@
+import { WebhookVerificationError } from '../errors.js'
+import type { HeaderGetter } from '../headers.js'
+
+/**
+ * A header's value, or `MISSING_HEADER` naming it as the sender spells it.
+ *
+ * @example
+ * const signature = requiredHeader(header, 'x-acme-signature', 'X-Acme-Signature')
+ */
+export function requiredHeader(header: HeaderGetter, name: string, display: string): string {
+  const value = header(name)
+  if (value === undefined) {
+    throw new WebhookVerificationError('MISSING_HEADER', `Missing ${display} header`)
+  }
+  return value
+}
+
+/** `INVALID_SIGNATURE` with a message: a malformed header is reported like a mismatch. */
+export function malformed(message: string): WebhookVerificationError {
+  return new WebhookVerificationError('INVALID_SIGNATURE', message)
+}
+
+/** A string (or finite number) property of a parsed body, as a string. */
+export function stringField(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const field = (value as Record<string, unknown>)[name]
+  if (typeof field === 'string') return field === '' ? undefined : field
+  return typeof field === 'number' && Number.isFinite(field) ? String(field) : undefined
+}
+
+/** A nested object property of a parsed body. */
+export function objectField(value: unknown, name: string): unknown {
+  if (typeof value !== 'object' || value === null) return undefined
+  const field = (value as Record<string, unknown>)[name]
+  return typeof field === 'object' && field !== null ? field : undefined
+}

@@ -1,0 +1,34 @@
+import { base64Decode, base64Encode } from '../encoding.js'
+import { rawSecretKey } from './hookguard.js'
+import { randomUuid } from './ids.js'
+import { requiredHeader } from './read.js'
+import type { Scheme } from './types.js'
+
+const SIGNATURE = 'x-shopify-hmac-sha256'
+
+/**
+ * Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`, keyed with the
+ * app's client secret as given. No timestamp is signed; the idempotency key is
+ * `X-Shopify-Webhook-Id` and the type is `X-Shopify-Topic` with `/` turned into `.`
+ * (`orders/create` → `orders.create`), so `orders.*` routes work.
+ *
+ * @example
+ * await verify({ scheme: 'shopify', payload, headers, secret: process.env.SHOPIFY_API_SECRET! })
+ */
+export const shopifyScheme: Scheme = {
+  name: 'shopify',
+  needsId: true,
+  generateId: randomUuid,
+  read(header) {
+    const bytes = base64Decode(requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256'))
+    return { signatures: bytes?.byteLength === 32 ? [bytes] : [] }
+  },
+  content: (_parts, body) => [body],
+  key: rawSecretKey,
+  headers: ({ signature, id }) => ({
+    [SIGNATURE]: base64Encode(signature),
+    ...(id === undefined ? {} : { 'x-shopify-webhook-id': id }),
+  }),
+  eventId: (_event, header) => header('x-shopify-webhook-id'),
+  eventType: (_event, header) => header('x-shopify-topic')?.replaceAll('/', '.'),
+}
