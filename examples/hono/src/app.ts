@@ -1,0 +1,69 @@
+import type { SecretInput } from '@hookguard/core'
+import { type HonoWebhookOptions, webhook } from '@hookguard/hono'
+import { Hono } from 'hono'
+
+/** The event this receiver acts on. */
+export interface OrderCreated {
+  id: string
+  type: 'order.created'
+  created: number
+  apiVersion: string
+  data: { object: { id: string; amount: number; currency: string } }
+}
+
+/** Anything else the sender may send: acknowledged and ignored. */
+export interface OtherEvent {
+  id: string
+  type: string
+  created: number
+  apiVersion: string
+  data: { object: unknown }
+}
+
+export type ShopEvent = OrderCreated | OtherEvent
+
+/** Used when `WEBHOOK_SECRET` is unset, so `npm start` works out of the box. Never deploy it. */
+export const DEV_SECRET = 'whsec_hookguard_example_dev_only'
+
+/**
+ * The signing secrets from `WEBHOOK_SECRET`, comma-separated while rotating (`new,old`):
+ * a signature by any of them passes.
+ */
+export function secretsFromEnv(env: Record<string, string | undefined> = process.env): string[] {
+  const secrets = (env.WEBHOOK_SECRET ?? '')
+    .split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '')
+  return secrets.length > 0 ? secrets : [DEV_SECRET]
+}
+
+export interface CreateAppOptions extends Omit<HonoWebhookOptions, 'secret'> {
+  secret: SecretInput
+  /** What fulfilling an order means here; default logs it. */
+  fulfil?: (order: OrderCreated['data']['object'], event: OrderCreated) => void | Promise<void>
+}
+
+const isOrderCreated = (event: ShopEvent): event is OrderCreated => event.type === 'order.created'
+
+/** The example receiver: `POST /webhooks` verifies, then handles `order.created`. */
+export function createApp(options: CreateAppOptions): Hono {
+  const { fulfil = (order) => console.log(`fulfilling order ${order.id}`), ...webhookOptions } =
+    options
+  const app = new Hono()
+
+  app.get('/health', (c) => c.text('ok'))
+
+  app.post('/webhooks', webhook<ShopEvent>(webhookOptions), async (c) => {
+    const event = c.get('webhook')
+    if (!isOrderCreated(event)) {
+      // Answer 2xx for types you do not handle, or the sender keeps retrying them.
+      return c.json({ received: true, ignored: event.type })
+    }
+    await fulfil(event.data.object, event)
+    return c.json({ received: true, order: event.data.object.id })
+  })
+
+  return app
+}
+
+export const app = createApp({ secret: secretsFromEnv() })
