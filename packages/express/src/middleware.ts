@@ -31,7 +31,7 @@ export interface ExpressWebhookOptions extends ReceiverOptions {
     req: Request,
     res: Response,
     next: NextFunction,
-  ) => void | Promise<void>
+  ) => unknown
 }
 
 /**
