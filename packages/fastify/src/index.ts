@@ -1,0 +1,3 @@
+export type { FastifyWebhookOptions, FastifyWebhookRouteOptions } from './options.js'
+export { hookguard, hookguard as default } from './plugin.js'
+export { RequestAbortedError } from './raw-body.js'

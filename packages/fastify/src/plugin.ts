@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync, RouteOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import { webhookHooks } from './hooks.js'
+import {
+  checkPluginOptions,
+  type FastifyWebhookOptions,
+  type FastifyWebhookRouteOptions,
+  type RouteWebhook,
+  routeWebhook,
+} from './options.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified event on a route with `config: { webhook }`; `null` on other routes. */
+    webhook: unknown
+  }
+  interface FastifyContextConfig {
+    /** Opt the route in to webhook verification: `true`, or options merged over the plugin's. */
+    webhook?: boolean | FastifyWebhookRouteOptions
+  }
+}
+
+// Marks a route the plugin already wired, so a second registration (say in a child context)
+// replaces the options instead of verifying twice.
+const WIRED = Symbol('hookguard.fastify.route')
+type WiredRoute = RouteOptions & { [WIRED]?: RouteWebhook }
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return []
+  return Array.isArray(value) ? value : [value]
+}
+
+const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, options) => {
+  const pluginOptions = checkPluginOptions(options)
+  if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
+
+  fastify.addHook('onRoute', (routeOptions: WiredRoute) => {
+    const setting: unknown = routeOptions.config?.webhook
+    if (setting === undefined || setting === false) return
+    const method = asArray(routeOptions.method).join(',')
+    const route = routeWebhook(pluginOptions, setting, `${method} ${routeOptions.url}`)
+    const wired = routeOptions[WIRED]
+    if (wired) {
+      // The innermost registration's options win.
+      Object.assign(wired, route)
+      return
+    }
+    routeOptions[WIRED] = route
+    const hooks = webhookHooks(route)
+    // Last preParsing hook: a decompressing hook may still run first, and Fastify's body step
+    // follows ours directly. First preValidation hook of the route: see hooks.ts.
+    routeOptions.preParsing = [...asArray(routeOptions.preParsing), hooks.preParsing]
+    routeOptions.preValidation = [hooks.preValidation, ...asArray(routeOptions.preValidation)]
+  })
+}
+
+/**
+ * The hookguard Fastify plugin (Fastify 4 and 5). Routes opt in with `config: { webhook: true }`
+ * or an object of options merged over the plugin's; the plugin reads such a route's raw body
+ * itself (any content type, within `maxBodyBytes`), verifies it and sets `request.webhook`
+ * (and `request.body`) to the event. Other routes' body parsing is untouched. Register it before
+ * the routes it should see.
+ *
+ * @example
+ * await app.register(hookguard, { secret: process.env.WEBHOOK_SECRET! })
+ * app.post('/webhooks', { config: { webhook: true } }, async (request) => {
+ *   console.log('verified', request.webhook)
+ *   return { received: true }
+ * })
+ */
+export const hookguard = fp(plugin, { fastify: '4.x || 5.x', name: '@hookguard/fastify' })

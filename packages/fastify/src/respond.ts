@@ -1,0 +1,67 @@
+import { errorResponse, type Outcome, type WebhookVerificationError } from '@hookguard/core'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyWebhookOptions } from './options.js'
+
+type Respond = Extract<Outcome, { action: 'respond' }>
+
+/**
+ * Runs `onError` and reports whether it answered. A call to `reply.send` counts even while async
+ * onSend hooks still hold the response back (`reply.sent` is only true once it is written), so a
+ * taken-over response is never answered twice.
+ */
+async function tookOver(
+  onError: NonNullable<FastifyWebhookOptions['onError']>,
+  error: WebhookVerificationError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<boolean> {
+  let sent = false
+  const send = reply.send
+  reply.send = function (this: FastifyReply, ...args: Parameters<FastifyReply['send']>) {
+    sent = true
+    return send.apply(this, args)
+  }
+  try {
+    // A returned `reply` is a thenable that settles once the response is written.
+    await onError(error, request, reply)
+  } finally {
+    Reflect.deleteProperty(reply, 'send')
+  }
+  return sent || reply.sent
+}
+
+/**
+ * Answers a rejected webhook: `onError` first when there is one, else `error.status` with
+ * `{ error, code }`. `unreadBody` is set when the rest of the body was never read (413): the
+ * connection then closes after the answer instead of reading the rest.
+ */
+export async function sendFailure(
+  error: WebhookVerificationError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  onError: FastifyWebhookOptions['onError'],
+  unreadBody: boolean,
+): Promise<FastifyReply> {
+  if (unreadBody) reply.header('connection', 'close')
+  if (onError && (await tookOver(onError, error, request, reply))) return reply
+  const { status, body } = errorResponse(error)
+  return reply.code(status).send(body)
+}
+
+/** Sends a `respond` outcome, then starts its background work once the response is written. */
+export function sendOutcome(request: FastifyRequest, reply: FastifyReply, outcome: Respond) {
+  const { status, headers, body, background } = outcome
+  reply.code(status).headers(headers).send(body)
+  if (background) {
+    // Also when the client went away first: the event is claimed, so it must still run.
+    const start = () => {
+      // `background` never rejects by contract; the catch keeps a broken one from becoming an
+      // unhandled rejection.
+      Promise.resolve()
+        .then(background)
+        .catch((error: unknown) => request.log.error({ err: error }, 'hookguard background failed'))
+    }
+    reply.then(start, start)
+  }
+  return reply
+}
