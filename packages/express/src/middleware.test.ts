@@ -112,6 +112,19 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const other = await request(app).post('/other').send(body)
       expect(other.body).toEqual({ at: 'other' })
     })
+
+    it('a second webhook() on the same request verifies the bytes the first one read', async () => {
+      const app = express()
+      app.use('/webhooks', webhook({ secret: SECRET }))
+      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
+        res.json({ id: (req.webhook as typeof event).id }),
+      )
+      const res = await request(app)
+        .post('/webhooks')
+        .set(await signedHeaders(body))
+        .send(body)
+      expect(res.body).toEqual({ id: 'evt_express_1' })
+    })
   })
 
   describe("core's error table through the adapter", () => {

@@ -130,7 +130,11 @@ function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array>
     }
     function onEnd() {
       cleanup()
-      resolve(collector.bytes())
+      const bytes = collector.bytes()
+      // Kept like keepRawBody does, so a second webhook() on the same request (say app.use plus
+      // the route) verifies the same bytes instead of finding the stream spent.
+      ;(req as BodyCarrier)[RAW_BODY] = bytes
+      resolve(bytes)
     }
     function onError(error: Error) {
       fail(new RequestAbortedError(`Request failed while reading its body: ${error.message}`))
