@@ -213,7 +213,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       await expectError(res, 'INVALID_PAYLOAD', 400, seen)
     })
 
-    it('PAYLOAD_TOO_LARGE (413) for a body over maxBodyBytes, with Connection: close', async () => {
+    it('PAYLOAD_TOO_LARGE (413) for a body over maxBodyBytes', async () => {
       const { app, seen } = appWith({ secret: SECRET, maxBodyBytes: 1024 })
       const large = JSON.stringify({ id: 'evt_big', type: 'x', pad: 'a'.repeat(2048) })
       const res = await request(app)
@@ -221,7 +221,6 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
         .set(await signedHeaders(large))
         .send(large)
       await expectError(res, 'PAYLOAD_TOO_LARGE', 413, seen)
-      expect(res.headers.connection).toBe('close')
       expect(res.body.error).toContain('1024')
     })
 
