@@ -364,6 +364,28 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE')
     })
 
+    it('uses a req.rawBody string or Buffer kept by earlier middleware (as some platforms do)', async () => {
+      for (const keep of [(raw: Buffer) => raw.toString('utf8'), (raw: Buffer) => raw]) {
+        const app = express()
+        app.use((req, _res, next) => {
+          const chunks: Buffer[] = []
+          req.on('data', (chunk: Buffer) => chunks.push(chunk))
+          req.on('end', () => {
+            Object.assign(req, { rawBody: keep(Buffer.concat(chunks)) })
+            next()
+          })
+        })
+        app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
+          res.json({ id: (req.webhook as typeof event).id }),
+        )
+        const res = await request(app)
+          .post('/webhooks')
+          .set(await signedHeaders(body))
+          .send(body)
+        expect(res.body).toEqual({ id: 'evt_express_1' })
+      }
+    })
+
     it('reads the stream itself when a global express.json() skipped the content type', async () => {
       // Express 4's parsers set req.body = {} even when they skip; the stream is still unread.
       const app = express()

@@ -73,8 +73,8 @@ function withinLimit(bytes: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 /**
- * How the raw body of this request can be had: bytes something kept earlier, or the unread stream.
- * Throws RAW_BODY_UNAVAILABLE when a parser consumed the stream and kept no copy.
+ * Bytes something kept earlier (keepRawBody, `req.rawBody`, express.raw()), or `undefined` when
+ * the stream is still unread. Throws RAW_BODY_UNAVAILABLE when it was consumed and no copy kept.
  */
 function keptBytes(req: BodyCarrier): Uint8Array | undefined {
   const kept = req[RAW_BODY] ?? bytesOf(req.rawBody)
