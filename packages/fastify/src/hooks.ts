@@ -46,7 +46,8 @@ async function receive(
   if (outcome.webhook) request.webhook = outcome.webhook.event
   if (outcome.action === 'respond') return sendOutcome(request, reply, outcome)
   request.body = outcome.webhook.event
-  hideBodyHeadersOnce(request)
+  // Fastify never parses a GET or HEAD body, so there is nothing to skip.
+  if (request.method !== 'GET' && request.method !== 'HEAD') hideBodyHeadersOnce(request)
   return replay(raw)
 }
 

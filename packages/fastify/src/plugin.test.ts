@@ -563,6 +563,23 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       })
     })
 
+    it('verifies a GET route too (a signed empty body), headers intact', async () => {
+      const app = fastify()
+      apps.push(app)
+      const scheme = { ...hookguardScheme, parse: (text: string) => ({ empty: text === '' }) }
+      await app.register(hookguard, { secret: SECRET, now: NOW, scheme })
+      let seen: unknown
+      app.addHook('preValidation', async (request) => {
+        seen = request.headers['x-webhook-timestamp']
+      })
+      app.get('/ping', { config: { webhook: true } }, async (request) => request.webhook)
+      const ok = await app.inject({ method: 'GET', url: '/ping', headers: signed('') })
+      expect([ok.statusCode, ok.json()]).toEqual([200, { empty: true }])
+      expect(seen).toBe(String(NOW_S))
+      const forged = await app.inject({ method: 'GET', url: '/ping', headers: signed('x') })
+      expect(forged.json().code).toBe('INVALID_SIGNATURE')
+    })
+
     it("runs the route's own preParsing hooks before verifying", async () => {
       const app = fastify()
       apps.push(app)
@@ -590,6 +607,37 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       })
       expect(res.json()).toEqual(event)
       expect(order).toEqual(['preParsing:true', 'handler'])
+    })
+
+    it('still works, with JSON, when a later preParsing hook reads the headers first', async () => {
+      const app = fastify()
+      apps.push(app)
+      await app.register(hookguard, { secret: SECRET, now: NOW })
+      // Added after the plugin's, so it runs after the plugin's preParsing hook.
+      app.addHook('onRoute', (routeOptions) => {
+        const late = async (
+          request: { headers: Record<string, unknown> },
+          _r: unknown,
+          p: unknown,
+        ) => {
+          void request.headers['content-type']
+          return p
+        }
+        routeOptions.preParsing = [routeOptions.preParsing ?? [], late].flat() as never
+      })
+      app.post('/webhooks', { config: { webhook: true } }, async (request) => ({
+        webhook: request.webhook,
+        body: request.body,
+      }))
+      const res = await app.inject({
+        method: 'POST',
+        url: '/webhooks',
+        payload: body,
+        headers: signedJson(body),
+      })
+      // Fastify's JSON parser ran on the replayed bytes instead of failing on an empty stream.
+      expect(res.statusCode).toBe(200)
+      expect(res.json()).toEqual({ webhook: event, body: event })
     })
 
     it("validates the verified event with the route's body schema", async () => {

@@ -1,0 +1,150 @@
+import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { hookguard } from './index.js'
+import { body, event, MiB, NOW, SECRET, signedJson, versions } from './test-helpers.js'
+
+interface Upload {
+  status: number | undefined
+  body: string
+  /** Bytes the client managed to hand to its socket before the server stopped it. */
+  written: number
+}
+
+/**
+ * Streams `total` bytes to the server in 64 KiB chunks, honouring backpressure, until the
+ * server answers or closes. `declared` sends a Content-Length, otherwise the body is chunked.
+ */
+function upload(url: string, total: number, declared: boolean): Promise<Upload> {
+  return new Promise((resolve) => {
+    const chunk = Buffer.alloc(64 * 1024, 0x20)
+    const result: Upload = { status: undefined, body: '', written: 0 }
+    let settled = false
+    const finish = () => {
+      if (settled) return
+      settled = true
+      resolve(result)
+    }
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers: {
+        ...signedJson('irrelevant'),
+        ...(declared ? { 'content-length': String(total) } : {}),
+      },
+    })
+    req.on('response', (res) => {
+      result.status = res.statusCode
+      res.setEncoding('utf8')
+      res.on('data', (text: string) => {
+        result.body += text
+      })
+      res.on('end', finish)
+      res.on('error', finish)
+    })
+    // The server closing mid-upload is expected; what matters is the answer it gave first.
+    req.on('error', finish)
+    req.on('close', () => setTimeout(finish, 50))
+    const pump = () => {
+      while (result.written < total && !req.destroyed && result.status === undefined) {
+        result.written += chunk.length
+        if (!req.write(chunk)) return void req.once('drain', pump)
+      }
+      if (result.written >= total) req.end()
+    }
+    pump()
+  })
+}
+
+describe.each(versions)('$name over a real socket', ({ fastify }) => {
+  let app: FastifyInstance
+  let base: string
+  const logs: string[] = []
+
+  async function start() {
+    logs.length = 0
+    app = fastify({
+      logger: { level: 'info', stream: { write: (line: string) => logs.push(line) } },
+    })
+    await app.register(hookguard, { secret: SECRET, now: NOW })
+    app.post('/webhooks', { config: { webhook: true } }, async (request) => ({
+      event: request.webhook,
+    }))
+    app.post('/api/echo', async (request) => ({ body: request.body }))
+    base = await app.listen({ port: 0, host: '127.0.0.1' })
+  }
+
+  afterEach(async () => {
+    await app.close()
+  })
+
+  const healthy = async () => {
+    const res = await fetch(`${base}/webhooks`, {
+      method: 'POST',
+      body,
+      headers: signedJson(body),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ event })
+    const echo = await fetch(`${base}/api/echo`, {
+      method: 'POST',
+      body: JSON.stringify({ still: 'parsing' }),
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(await echo.json()).toEqual({ body: { still: 'parsing' } })
+  }
+
+  it('verifies a signed request sent with fetch', async () => {
+    await start()
+    await healthy()
+    const forged = await fetch(`${base}/webhooks`, {
+      method: 'POST',
+      body,
+      headers: signedJson(body, { secret: 'not-the-secret' }),
+    })
+    expect(forged.status).toBe(401)
+    expect(await forged.json()).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' })
+  })
+
+  it('refuses a 50 MiB declared upload with 413 without reading it, then stays healthy', async () => {
+    await start()
+    const result = await upload(`${base}/webhooks`, 50 * MiB, true)
+    expect(result.status).toBe(413)
+    expect(JSON.parse(result.body)).toEqual({
+      error: expect.any(String),
+      code: 'PAYLOAD_TOO_LARGE',
+    })
+    expect(result.written).toBeLessThan(50 * MiB)
+    await healthy()
+  })
+
+  it('stops a chunked upload at the limit with 413, then stays healthy', async () => {
+    await start()
+    const result = await upload(`${base}/webhooks`, 50 * MiB, false)
+    expect(result.status).toBe(413)
+    expect(JSON.parse(result.body).code).toBe('PAYLOAD_TOO_LARGE')
+    expect(result.written).toBeLessThan(50 * MiB)
+    await healthy()
+  })
+
+  it('survives a client that disconnects halfway through the body', async () => {
+    await start()
+    const { port } = new URL(base)
+    const socket = connect(Number(port), '127.0.0.1')
+    await new Promise((resolve) => socket.once('connect', resolve))
+    const headers = signedJson(body)
+    socket.write(
+      `POST /webhooks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${body.length}\r\n` +
+        `Content-Type: application/json\r\nX-Webhook-Timestamp: ${headers['x-webhook-timestamp']}\r\n` +
+        `X-Webhook-Signature: ${headers['x-webhook-signature']}\r\n\r\n${body.slice(0, 20)}`,
+    )
+    // Let the server start reading the body before the client goes away.
+    await vi.waitFor(() =>
+      expect(logs.some((line) => line.includes('incoming request'))).toBe(true),
+    )
+    socket.destroy()
+    // The plugin's read settles (RequestAbortedError, 400) instead of waiting for bytes forever.
+    await vi.waitFor(() => expect(logs.join('\n')).toMatch(/RequestAbortedError/))
+    await healthy()
+  })
+})
