@@ -20,7 +20,12 @@ export function malformed(message: string): WebhookVerificationError {
   return new WebhookVerificationError('INVALID_SIGNATURE', message)
 }
 
-/** A string (or finite number) property of a parsed body, as a string. */
+/**
+ * A string (or finite number) property of a parsed body, as a string; for `eventId`/`eventType`.
+ *
+ * @example
+ * eventId: (event) => stringField(event, 'event_id')
+ */
 export function stringField(value: unknown, name: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const field = (value as Record<string, unknown>)[name]
@@ -28,7 +33,12 @@ export function stringField(value: unknown, name: string): string | undefined {
   return typeof field === 'number' && Number.isFinite(field) ? String(field) : undefined
 }
 
-/** A nested object property of a parsed body. */
+/**
+ * A nested object property of a parsed body, or `undefined`.
+ *
+ * @example
+ * eventType: (event) => stringField(objectField(event, 'event'), 'type')
+ */
 export function objectField(value: unknown, name: string): unknown {
   if (typeof value !== 'object' || value === null) return undefined
   const field = (value as Record<string, unknown>)[name]
