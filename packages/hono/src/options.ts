@@ -6,9 +6,12 @@ import type { Context } from 'hono'
  * and the processing options) plus Hono's own `onError`.
  *
  * @example
- * const options: HonoWebhookOptions = { secret: [newSecret, oldSecret], maxBodyBytes: 256 * 1024 }
+ * const options: HonoWebhookOptions<OrderEvent> = {
+ *   secret: [newSecret, oldSecret],
+ *   on: { 'order.created': (event) => fulfil(event.data.object) },
+ * }
  */
-export interface HonoWebhookOptions extends ReceiverOptions {
+export interface HonoWebhookOptions<TEvent = unknown> extends ReceiverOptions<TEvent> {
   /**
    * Answers a rejected webhook yourself (log it, change the body); default
    * `c.json({ error, code }, error.status)`.
@@ -17,7 +20,7 @@ export interface HonoWebhookOptions extends ReceiverOptions {
 }
 
 /** Validates the Hono-only options; core's `createReceiver` checks the rest. */
-export function checkHonoOptions(options: HonoWebhookOptions): void {
+export function checkHonoOptions<TEvent>(options: HonoWebhookOptions<TEvent>): void {
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new TypeError('onError must be a function (error, c) => Response')
   }

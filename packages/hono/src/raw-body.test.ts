@@ -97,6 +97,17 @@ describe('the body stays readable after webhook()', () => {
     expect(await response.json()).toEqual({ bytes: encoded.byteLength, json: EVENT })
   })
 
+  it('lets a second webhook() on the same request verify the same bytes', async () => {
+    const app = new Hono()
+    app.use('/webhooks', webhook({ secret: SECRET, now: NOW }))
+    app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), async (c) =>
+      c.json({ text: await c.req.text() }),
+    )
+    const response = await app.request('/webhooks', signedInit())
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ text: BODY })
+  })
+
   it("feeds Hono's json validator placed after it", async () => {
     const app = new Hono()
     app.post(

@@ -30,6 +30,7 @@ function explain(error: WebhookVerificationError, source: RawBodySource | undefi
  * Hono middleware that verifies a webhook over its raw body and exposes the event as
  * `c.get('webhook')`. A rejected request is answered `error.status` with `{ error, code }`.
  * The body stays readable afterwards through `c.req.text()`, `c.req.json()` and `c.req.arrayBuffer()`.
+ * With `on` handlers it answers itself and runs each event once (see `ack` and `store`).
  *
  * @example
  * app.post('/webhooks', webhook<OrderEvent>({ secret: process.env.WEBHOOK_SECRET! }), (c) => {
@@ -38,7 +39,7 @@ function explain(error: WebhookVerificationError, source: RawBodySource | undefi
  * })
  */
 export function webhook<TEvent = unknown>(
-  options: HonoWebhookOptions,
+  options: HonoWebhookOptions<TEvent>,
 ): MiddlewareHandler<WebhookEnv<TEvent>> {
   // The whole object goes to core, so options core learns later reach every request unchanged.
   const receiver = createReceiver(options)
