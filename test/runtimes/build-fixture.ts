@@ -85,6 +85,16 @@ export function createApp(secret, runtime) {
     const bytes = (await c.req.arrayBuffer()).byteLength
     return c.json({ runtime, event: c.get('webhook'), text, bytes, json: await c.req.json() })
   })
+  // With on handlers the middleware answers first and processes afterwards (waitUntil on Workers).
+  const processed = []
+  const on = {
+    'order.*': async (event) => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      processed.push(event.id)
+    },
+  }
+  app.post('/processed-webhooks', webhook({ secret, on }))
+  app.get('/processed', (c) => c.json(processed))
   return app
 }
 

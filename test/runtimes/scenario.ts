@@ -94,6 +94,25 @@ export function signedRequestScenario(send: () => Send, runtime: () => string) {
     expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
   })
 
+  it('acknowledges an event for on handlers first, then processes it once', async () => {
+    const processedEvent = { ...event, id: 'evt_runtime_processed' }
+    const processedBody = JSON.stringify(processedEvent)
+    const init = () => ({ method: 'POST', body: processedBody, headers: headers(processedBody) })
+    const response = await send()('/processed-webhooks', init())
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ received: true })
+    const deadline = Date.now() + 5_000
+    let processed: unknown = []
+    while (Date.now() < deadline) {
+      processed = await (await send()('/processed')).json()
+      if (Array.isArray(processed) && processed.length > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(processed).toEqual(['evt_runtime_processed'])
+    const duplicate = await send()('/processed-webhooks', init())
+    expect(await duplicate.json()).toEqual({ received: true, duplicate: true })
+  })
+
   it('keeps serving after the rejections', async () => {
     const response = await send()('/webhooks', { method: 'POST', body, headers: headers(body) })
     expect(response.status).toBe(200)
