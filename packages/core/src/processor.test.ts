@@ -319,3 +319,22 @@ describe('createProcessor().process for queue consumers', () => {
     await expect(run(event('q_2', 'user.created'))).resolves.toEqual({ status: 'ignored' })
   })
 })
+
+describe('sender handshakes', () => {
+  it("answers Slack's url_verification with its challenge, with or without on handlers", async () => {
+    const body = JSON.stringify({ token: 't', challenge: 'c-123', type: 'url_verification' })
+    const handler = vi.fn()
+    for (const options of [{}, { on: { '*': handler } }]) {
+      const receiver = createReceiver({ scheme: 'slack', secret: SECRET, ...options })
+      const headers = await sign({ scheme: 'slack', payload: body, secret: SECRET })
+      const outcome = respond(
+        await receiver.receive({
+          payload: body,
+          headers: { ...headers, 'content-type': 'application/json' },
+        }),
+      )
+      expect(outcome).toMatchObject({ status: 200, body: { challenge: 'c-123' } })
+    }
+    expect(handler).not.toHaveBeenCalled()
+  })
+})

@@ -84,6 +84,18 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
     maxBodyBytes,
     async receive({ payload, headers }) {
       const webhook = await verifyWebhook<E>({ ...options, payload, headers })
+      // A sender's handshake (Slack's url_verification) is answered, never processed.
+      const challenge = webhook.scheme.challenge?.(webhook.event)
+      if (challenge !== undefined) {
+        return {
+          action: 'respond',
+          status: 200,
+          body: challenge,
+          headers: {},
+          webhook,
+          background: undefined,
+        }
+      }
       return processor ? processor.handle(webhook, payload) : { action: 'next', webhook }
     },
   }

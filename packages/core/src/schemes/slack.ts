@@ -52,6 +52,12 @@ export const slackScheme: Scheme = {
     [TIMESTAMP]: String(timestamp),
     [SIGNATURE]: `v0=${hexEncode(signature)}`,
   }),
+  challenge(event) {
+    const challenge = stringField(event, 'challenge')
+    return stringField(event, 'type') === 'url_verification' && challenge !== undefined
+      ? { challenge }
+      : undefined
+  },
   parse(text, header) {
     if (!isForm(text, header)) return JSON.parse(text)
     const fields: Record<string, unknown> = parseFormBody(text)

@@ -92,4 +92,9 @@ export interface Scheme {
   eventId?(event: unknown, header: HeaderGetter, parts: SignedParts): string | undefined
   /** The routing type; the default is the event's `type`. */
   eventType?(event: unknown, header: HeaderGetter): string | undefined
+  /**
+   * A handshake the sender expects answered instead of processed (Slack's `url_verification`
+   * echoes its `challenge`): the response body, or `undefined` for an ordinary event.
+   */
+  challenge?(event: unknown): unknown
 }
