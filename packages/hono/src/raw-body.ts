@@ -31,9 +31,8 @@ function unavailable(what: string, cause?: unknown): WebhookVerificationError {
   )
 }
 
+/** The bytes an earlier `c.req.arrayBuffer()`, `bytes()`, `blob()`, `text()` or `json()` left behind. */
 async function cachedBytes(cache: Cache): Promise<RawBody | undefined> {
-  const keys = Object.keys(cache).filter((key) => cache[key] !== undefined)
-  if (keys.length === 0) return undefined
   try {
     if (cache.arrayBuffer) {
       return {
@@ -51,11 +50,7 @@ async function cachedBytes(cache: Cache): Promise<RawBody | undefined> {
   } catch (cause) {
     throw unavailable('An earlier read of the request body failed', cause)
   }
-  // Only a parsed value is left (Hono < 4.2 cached `c.req.json()` as an object; formData is parsed):
-  // re-serialising it would not reproduce the sender's bytes, so the signature could never match.
-  throw unavailable(
-    `An earlier middleware parsed the request body (Hono kept only its ${keys.join(', ')})`,
-  )
+  return undefined
 }
 
 /** An ArrayBuffer holding exactly `bytes` (stream chunks may be views into a larger pool). */
@@ -82,10 +77,17 @@ export async function readRawBody(req: HonoRequest, maxBytes: number): Promise<R
   }
   const { raw } = req
   if (raw.bodyUsed || raw.body?.locked) {
+    const parsed = Object.keys(cache).filter((key) => cache[key] !== undefined)
+    // Only a parsed value is left (older Hono 4 cached `c.req.json()` as an object; formData is
+    // parsed): re-serialising it would not reproduce the sender's bytes, so no signature could match.
     throw unavailable(
-      'The request body was already read through c.req.raw (Hono does not cache that)',
+      parsed.length > 0
+        ? `An earlier middleware parsed the request body and Hono kept only its ${parsed.join(', ')}`
+        : 'The request body was already read through c.req.raw (Hono does not cache that)',
     )
   }
+  // A parsed entry next to an unread stream (Hono 4.12's parseBody() caches `{}` for JSON without
+  // reading anything) leaves the bytes where they were: read them.
   const bytes = await readWebStream(raw.body, maxBytes)
   cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
   return { bytes, source: 'stream' }
