@@ -459,6 +459,32 @@ describe.each(versions)('$name', ({ fastify, major }) => {
     })
   })
 
+  describe('a route created before the plugin loaded', () => {
+    it('fails closed with a 500 that names the fix instead of running unverified', async () => {
+      const app = fastify()
+      apps.push(app)
+      let ran = 0
+      // Not awaited: the route below is created before the plugin has run.
+      void app.register(hookguard, { secret: SECRET, now: NOW })
+      app.post('/early', { config: { webhook: true } }, async () => {
+        ran++
+        return 'unverified'
+      })
+      app.post('/api/echo', async (request) => request.body)
+      const res = await app.inject({
+        method: 'POST',
+        url: '/early',
+        payload: body,
+        headers: signedJson(body),
+      })
+      expect(res.statusCode).toBe(500)
+      expect(res.json().message).toMatch(/created before the plugin was registered/)
+      expect(ran).toBe(0)
+      const plain = await app.inject({ method: 'POST', url: '/api/echo', payload: { a: 1 } })
+      expect(plain.json()).toEqual({ a: 1 })
+    })
+  })
+
   describe('other routes are untouched', () => {
     it('parses JSON on a plain route and on config: { webhook: false }', async () => {
       const { app } = await build()

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, RouteOptions } from 'fastify'
+import type { FastifyContextConfig, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { webhookHooks } from './hooks.js'
 import {
@@ -20,37 +20,60 @@ declare module 'fastify' {
   }
 }
 
-// Marks a route the plugin already wired, so a second registration (say in a child context)
-// replaces the options instead of verifying twice.
+// Set on the config of every route the plugin wired, to the route's receiver: a second
+// registration (say in a child context) then replaces the options instead of verifying twice,
+// and the guard below tells a wired route from one the plugin never saw.
 const WIRED = Symbol('hookguard.fastify.route')
-type WiredRoute = RouteOptions & { [WIRED]?: RouteWebhook }
+type WiredConfig = FastifyContextConfig & { [WIRED]?: RouteWebhook }
 
 function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return []
   return Array.isArray(value) ? value : [value]
 }
 
+function notWired(request: FastifyRequest): Error {
+  const { method, url } = request.routeOptions
+  return Object.assign(
+    new Error(
+      `@hookguard/fastify: route ${method} ${url} has config.webhook but was created before the ` +
+        'plugin was registered, so nothing verifies it. Register the plugin first: ' +
+        'await app.register(hookguard, { secret }), then declare the route.',
+    ),
+    { statusCode: 500 },
+  )
+}
+
 const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, options) => {
   const pluginOptions = checkPluginOptions(options)
   if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
 
-  fastify.addHook('onRoute', (routeOptions: WiredRoute) => {
-    const setting: unknown = routeOptions.config?.webhook
+  fastify.addHook('onRoute', (routeOptions) => {
+    const config: WiredConfig = routeOptions.config ?? {}
+    const setting: unknown = config.webhook
     if (setting === undefined || setting === false) return
     const method = asArray(routeOptions.method).join(',')
     const route = routeWebhook(pluginOptions, setting, `${method} ${routeOptions.url}`)
-    const wired = routeOptions[WIRED]
+    const wired = config[WIRED]
     if (wired) {
       // The innermost registration's options win.
       Object.assign(wired, route)
       return
     }
-    routeOptions[WIRED] = route
+    const marked: WiredConfig = { ...routeOptions.config, [WIRED]: route }
+    routeOptions.config = marked
     const hooks = webhookHooks(route)
     // Last preParsing hook: a decompressing hook may still run first, and Fastify's body step
     // follows ours directly. First preValidation hook of the route: see hooks.ts.
     routeOptions.preParsing = [...asArray(routeOptions.preParsing), hooks.preParsing]
     routeOptions.preValidation = [hooks.preValidation, ...asArray(routeOptions.preValidation)]
+  })
+
+  // Fails closed for a route declared before the plugin loaded (say after an un-awaited
+  // register): Fastify applies this context's hooks to it, but onRoute never saw it.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const config: WiredConfig = request.routeOptions.config
+    if (config.webhook && !config[WIRED]) done(notWired(request))
+    else done()
   })
 }
 
