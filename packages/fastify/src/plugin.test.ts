@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { hookguardScheme, type Scheme } from '@hookguard/core'
+import { hookguardScheme } from '@hookguard/core'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FastifyWebhookOptions, hookguard } from './index.js'
@@ -14,6 +14,7 @@ import {
   SECRET,
   signed,
   signedJson,
+  slackSigned,
   versions,
 } from './test-helpers.js'
 
@@ -93,28 +94,57 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       })
     })
 
-    it('accepts a form-encoded body (as Slack sends) without a 415', async () => {
-      // A scheme that reads form bodies: the plugin hands it the raw bytes whatever the type.
-      const formScheme: Scheme = {
-        ...hookguardScheme,
-        name: 'form-test',
-        parse: (text) => Object.fromEntries(new URLSearchParams(text)),
+    it("verifies Slack's form-encoded slash commands and interactions without a 415", async () => {
+      const { app, calls } = await build({ scheme: 'slack' })
+      const command = 'command=%2Fdeploy&text=api+v2%21&team_id=T1&trigger_id=tr.1'
+      const interaction = `payload=${encodeURIComponent('{"type":"block_actions","trigger_id":"tr.2"}')}`
+      const results = []
+      for (const form of [command, interaction]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/webhooks',
+          payload: form,
+          headers: { ...slackSigned(form), 'content-type': 'application/x-www-form-urlencoded' },
+        })
+        expect(res.statusCode).toBe(200)
+        results.push(res.json())
       }
-      const { app, calls } = await build({ scheme: formScheme })
-      const form = 'token=abc&team_id=T1&text=hello+world%21&payload=%7B%22a%22%3A1%7D'
+      expect(results).toEqual([
+        {
+          event: { command: '/deploy', text: 'api v2!', team_id: 'T1', trigger_id: 'tr.1' },
+          bodyIsEvent: true,
+          contentType: 'application/x-www-form-urlencoded',
+        },
+        {
+          event: { payload: { type: 'block_actions', trigger_id: 'tr.2' } },
+          bodyIsEvent: true,
+          contentType: 'application/x-www-form-urlencoded',
+        },
+      ])
+      expect(calls.webhook).toBe(2)
+      const forged = await app.inject({
+        method: 'POST',
+        url: '/webhooks',
+        payload: command,
+        headers: {
+          ...slackSigned(command, OTHER_SECRET),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      })
+      expect(forged.json().code).toBe('INVALID_SIGNATURE')
+    })
+
+    it("answers Slack's url_verification handshake itself, without the handler", async () => {
+      const { app, calls } = await build({ scheme: 'slack' })
+      const handshake = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' })
       const res = await app.inject({
         method: 'POST',
         url: '/webhooks',
-        payload: form,
-        headers: { ...signed(form), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: handshake,
+        headers: { ...slackSigned(handshake), 'content-type': 'application/json' },
       })
-      expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({
-        event: { token: 'abc', team_id: 'T1', text: 'hello world!', payload: '{"a":1}' },
-        bodyIsEvent: true,
-        contentType: 'application/x-www-form-urlencoded',
-      })
-      expect(calls.webhook).toBe(1)
+      expect([res.statusCode, res.json()]).toEqual([200, { challenge: 'c-123' }])
+      expect(calls.webhook).toBe(0)
     })
 
     it('accepts a JSON body labelled form-encoded, which Fastify alone would refuse', async () => {

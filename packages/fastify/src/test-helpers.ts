@@ -39,6 +39,12 @@ export function signed(
   return { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': `v1=${hex}` }
 }
 
+/** Slack's signature headers: `v0=` HMAC of `v0:${timestamp}:${body}`, computed with node:crypto. */
+export function slackSigned(payload: string, secret = SECRET): Record<string, string> {
+  const hex = createHmac('sha256', secret).update(`v0:${NOW_S}:${payload}`).digest('hex')
+  return { 'x-slack-request-timestamp': String(NOW_S), 'x-slack-signature': `v0=${hex}` }
+}
+
 /** Signed headers plus a JSON content type. */
 export function signedJson(
   payload: string | Uint8Array,
