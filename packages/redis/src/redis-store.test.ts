@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto'
+import { DEFAULT_RETENTION_MS } from '@hookguard/core'
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { RedisIdempotencyStore } from './redis-store.js'
+import { connect, deleteKeys, sleep, testPrefix } from './test-helpers.js'
+
+const prefix = testPrefix('store')
+let redis: Redis
+let store: RedisIdempotencyStore
+let keys = 0
+const freshKey = () => `hookguard:evt_${++keys}`
+
+beforeAll(async () => {
+  redis = connect()
+  await redis.ping()
+  store = new RedisIdempotencyStore(redis, { prefix })
+})
+
+afterAll(async () => {
+  await deleteKeys(redis, prefix)
+  await redis.quit()
+})
+
+async function acquire(key: string, leaseMs = 30_000, target = store): Promise<string> {
+  const claim = await target.begin(key, { fingerprint: 'fp', leaseMs })
+  if (claim.status !== 'acquired') throw new Error(`expected acquired, got ${claim.status}`)
+  return claim.token
+}
+
+describe('options', () => {
+  it('rejects a missing or wrong client', () => {
+    for (const client of [undefined, null, {}, 'redis://localhost']) {
+      expect(() => new RedisIdempotencyStore(client as unknown as Redis)).toThrow(TypeError)
+    }
+  })
+
+  it('rejects bad prefixes and timeouts', () => {
+    const bad = [
+      { prefix: 42 },
+      { prefix: 'app:{webhooks}:' },
+      { prefix: 'app}' },
+      { timeoutMs: 0 },
+      { timeoutMs: -1 },
+      { timeoutMs: 1.5 },
+      { timeoutMs: Number.NaN },
+      { timeoutMs: '2000' },
+      { timeoutMs: 2 ** 31 },
+    ]
+    for (const options of bad) {
+      expect(
+        () => new RedisIdempotencyStore(redis, options as never),
+        JSON.stringify(options),
+      ).toThrow(TypeError)
+    }
+    expect(() => new RedisIdempotencyStore(redis, null as never)).toThrow(TypeError)
+  })
+
+  it('defaults the prefix to hookguard:', () => {
+    expect(new RedisIdempotencyStore(redis).redisKey('hookguard:evt_1')).toBe(
+      'hookguard:{hookguard:evt_1}',
+    )
+  })
+
+  it('rejects misuse of the methods with a TypeError, before touching Redis', async () => {
+    const key = freshKey()
+    await expect(store.begin('', { fingerprint: 'fp', leaseMs: 1000 })).rejects.toThrow(TypeError)
+    await expect(store.begin(7 as never, { fingerprint: 'fp', leaseMs: 1000 })).rejects.toThrow(
+      TypeError,
+    )
+    await expect(store.begin(key, { fingerprint: 1 as never, leaseMs: 1000 })).rejects.toThrow(
+      TypeError,
+    )
+    for (const leaseMs of [0, -5, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '100']) {
+      await expect(
+        store.begin(key, { fingerprint: 'fp', leaseMs: leaseMs as never }),
+      ).rejects.toThrow(TypeError)
+      await expect(store.extend(key, 'token', leaseMs as never)).rejects.toThrow(TypeError)
+      await expect(store.complete(key, 'token', { retentionMs: leaseMs as never })).rejects.toThrow(
+        TypeError,
+      )
+    }
+    await expect(store.release(key, '')).rejects.toThrow(TypeError)
+    await expect(store.complete(key, undefined as never, { retentionMs: 1 })).rejects.toThrow(
+      TypeError,
+    )
+    expect(await redis.exists(store.redisKey(key))).toBe(0)
+  })
+})
+
+describe('records in Redis', () => {
+  it('lays keys out as prefix + {key}, hashing keys over 255 bytes', () => {
+    expect(store.redisKey('stripe:evt_1')).toBe(`${prefix}{stripe:evt_1}`)
+    const exactly255 = `k:${'a'.repeat(253)}`
+    expect(store.redisKey(exactly255)).toBe(`${prefix}{${exactly255}}`)
+    const long = `k:${'a'.repeat(254)}`
+    const digest = createHash('sha256').update(long).digest('hex')
+    expect(store.redisKey(long)).toBe(`${prefix}#{${digest}}`)
+    // Bytes, not characters: 128 two-byte characters are 256 bytes.
+    expect(store.redisKey('é'.repeat(128))).toMatch(/#\{[0-9a-f]{64}\}$/)
+  })
+
+  it('a claim is a hash with the owner token and fingerprint, expiring with the lease', async () => {
+    const key = freshKey()
+    const token = await acquire(key, 10_000)
+    const id = store.redisKey(key)
+    expect(await redis.hgetall(id)).toEqual({ state: 'processing', token, fingerprint: 'fp' })
+    const ttl = await redis.pttl(id)
+    expect(ttl).toBeGreaterThan(5_000)
+    expect(ttl).toBeLessThanOrEqual(10_000)
+  })
+
+  it('complete drops the token and sets the retention TTL', async () => {
+    const key = freshKey()
+    const token = await acquire(key, 10_000)
+    expect(await store.complete(key, token, { retentionMs: DEFAULT_RETENTION_MS })).toBe(true)
+    const id = store.redisKey(key)
+    expect(await redis.hgetall(id)).toEqual({ state: 'completed', fingerprint: 'fp' })
+    const ttl = await redis.pttl(id)
+    expect(ttl).toBeGreaterThan(DEFAULT_RETENTION_MS - 60_000)
+    expect(ttl).toBeLessThanOrEqual(DEFAULT_RETENTION_MS)
+  })
+
+  it('in_progress reports the record’s remaining PTTL', async () => {
+    const key = freshKey()
+    await acquire(key, 60_000)
+    await redis.pexpire(store.redisKey(key), 4_000)
+    const again = await store.begin(key, { fingerprint: 'fp', leaseMs: 60_000 })
+    expect(again.status).toBe('in_progress')
+    const { retryAfterMs } = again as { retryAfterMs: number }
+    expect(retryAfterMs).toBeGreaterThan(2_000)
+    expect(retryAfterMs).toBeLessThanOrEqual(4_000)
+  })
+
+  it('extend pushes the PTTL out for the owner only', async () => {
+    const key = freshKey()
+    const token = await acquire(key, 1_000)
+    const id = store.redisKey(key)
+    expect(await store.extend(key, 'someone-else', 600_000)).toBe(false)
+    expect(await redis.pttl(id)).toBeLessThanOrEqual(1_000)
+    expect(await store.extend(key, token, 600_000)).toBe(true)
+    expect(await redis.pttl(id)).toBeGreaterThan(500_000)
+  })
+
+  it('a vanished owner’s late writes leave the next owner’s record untouched', async () => {
+    const key = freshKey()
+    const old = await acquire(key, 100)
+    await sleep(250)
+    const next = await acquire(key, 60_000)
+    const id = store.redisKey(key)
+
+    expect(await store.extend(key, old, 3_600_000)).toBe(false)
+    expect(await store.complete(key, old, { retentionMs: 3_600_000 })).toBe(false)
+    expect(await store.release(key, old)).toBe(false)
+
+    expect(await redis.hgetall(id)).toEqual({ state: 'processing', token: next, fingerprint: 'fp' })
+    expect(await redis.pttl(id)).toBeLessThanOrEqual(60_000)
+  })
+
+  it('stores long keys under their hash, still one record per key', async () => {
+    const key = `${freshKey()}:${'x'.repeat(400)}`
+    const token = await acquire(key)
+    const id = store.redisKey(key)
+    expect(id).toMatch(/#\{[0-9a-f]{64}\}$/)
+    expect(await redis.hget(id, 'token')).toBe(token)
+    expect(await store.complete(key, token, { retentionMs: 60_000 })).toBe(true)
+    expect(await store.begin(key, { fingerprint: 'fp', leaseMs: 1_000 })).toEqual({
+      status: 'completed',
+    })
+  })
+
+  it('stores with different prefixes on one client are independent', async () => {
+    const other = new RedisIdempotencyStore(redis, { prefix: `${prefix}other:` })
+    const key = freshKey()
+    await acquire(key)
+    expect((await other.begin(key, { fingerprint: 'fp', leaseMs: 1_000 })).status).toBe('acquired')
+  })
+
+  it('honours an ioredis keyPrefix in front of its own prefix', async () => {
+    const prefixed = connect({ keyPrefix: `${prefix}kp:` })
+    try {
+      const inner = new RedisIdempotencyStore(prefixed, { prefix: 'inner:' })
+      const key = freshKey()
+      const token = await acquire(key, 30_000, inner)
+      expect(await redis.hget(`${prefix}kp:inner:{${key}}`, 'token')).toBe(token)
+      expect(await inner.complete(key, token, { retentionMs: 60_000 })).toBe(true)
+    } finally {
+      await prefixed.quit()
+    }
+  })
+
+  it('wraps a Redis error in an Error that names the operation', async () => {
+    const key = freshKey()
+    await redis.set(store.redisKey(key), 'not a hash')
+    const error = await store.begin(key, { fingerprint: 'fp', leaseMs: 1_000 }).catch((e) => e)
+    expect(error).toBeInstanceOf(Error)
+    expect(error.message).toMatch(/^hookguard redis store: begin failed: .*WRONGTYPE/)
+    expect(error.cause).toBeInstanceOf(Error)
+  })
+})
+
+describe('concurrency', () => {
+  it('50 concurrent begins of one key over 5 connections: exactly one acquires', async () => {
+    const clients = Array.from({ length: 5 }, () => connect())
+    try {
+      await Promise.all(clients.map((client) => client.ping()))
+      const stores = clients.map((client) => new RedisIdempotencyStore(client, { prefix }))
+      const key = freshKey()
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stores[i % stores.length]?.begin(key, { fingerprint: 'fp', leaseMs: 30_000 }),
+        ),
+      )
+      const winners = results.filter((r) => r?.status === 'acquired')
+      expect(winners).toHaveLength(1)
+      expect(results.filter((r) => r?.status === 'in_progress')).toHaveLength(49)
+      expect(await redis.hget(store.redisKey(key), 'token')).toBe(
+        (winners[0] as { token: string }).token,
+      )
+    } finally {
+      await Promise.all(clients.map((client) => client.quit()))
+    }
+  })
+})
+
+describe('round trips', () => {
+  // Counts what the server receives from the store's connection, between two markers.
+  async function commandsSent(work: (store: RedisIdempotencyStore) => Promise<void>) {
+    const client = connect()
+    const base = connect()
+    const monitor = await base.monitor()
+    try {
+      const info = (await client.client('INFO')) as string
+      const address = /\baddr=(\S+)/.exec(info)?.[1]
+      const seen: string[][] = []
+      const end = `end-${Math.random()}`
+      const ended = new Promise<void>((resolve) => {
+        monitor.on('monitor', (_time: string, args: string[], source: string) => {
+          if (source !== address) return
+          seen.push(args)
+          if (args[0] === 'echo' && args[1] === end) resolve()
+        })
+      })
+      const counted = new RedisIdempotencyStore(client, { prefix })
+      await client.echo('start')
+      await work(counted)
+      await client.echo(end)
+      await ended
+      const start = seen.findIndex((args) => args[0] === 'echo' && args[1] === 'start')
+      return seen.slice(start + 1, -1).map((args) => args[0]?.toLowerCase())
+    } finally {
+      monitor.disconnect()
+      await Promise.all([base.quit(), client.quit()])
+    }
+  }
+
+  it('begin + complete is 2 round trips per event', async () => {
+    const key = freshKey()
+    const sent = await commandsSent(async (counted) => {
+      const token = await acquire(key, 30_000, counted)
+      expect(await counted.complete(key, token, { retentionMs: 60_000 })).toBe(true)
+    })
+    expect(sent).toHaveLength(2)
+    for (const name of sent) expect(['eval', 'evalsha']).toContain(name)
+  })
+
+  it('a duplicate costs 1, a failed handler (begin + release) 2', async () => {
+    const done = freshKey()
+    const failed = freshKey()
+    await store.complete(done, await acquire(done), { retentionMs: 60_000 })
+    const duplicate = await commandsSent(async (counted) => {
+      expect((await counted.begin(done, { fingerprint: 'fp', leaseMs: 1_000 })).status).toBe(
+        'completed',
+      )
+    })
+    expect(duplicate).toHaveLength(1)
+    const released = await commandsSent(async (counted) => {
+      expect(await counted.release(failed, await acquire(failed, 30_000, counted))).toBe(true)
+    })
+    expect(released).toHaveLength(2)
+  })
+})
+
+describe('Redis unreachable', () => {
+  // A closed port. ioredis queues commands offline while it reconnects; with
+  // maxRetriesPerRequest: null it would queue them for as long as it keeps reconnecting.
+  function unreachable(options: { retryStrategy?: (times: number) => number | null } = {}) {
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      ...options,
+    })
+    client.on('error', () => {})
+    // The commands as ioredis returns them, to see how they end after the store gave up.
+    const commands: Promise<unknown>[] = []
+    const send = client.sendCommand.bind(client)
+    client.sendCommand = ((...args: Parameters<typeof send>) => {
+      const command = send(...args)
+      commands.push(command as Promise<unknown>)
+      return command
+    }) as typeof client.sendCommand
+    const store = new RedisIdempotencyStore(client, { prefix, timeoutMs: 200 })
+    const calls = {
+      begin: store.begin('hookguard:evt_x', { fingerprint: 'fp', leaseMs: 1_000 }),
+      extend: store.extend('hookguard:evt_x', 'token', 1_000),
+      complete: store.complete('hookguard:evt_x', 'token', { retentionMs: 1_000 }),
+      release: store.release('hookguard:evt_x', 'token'),
+    }
+    return { client, commands, calls }
+  }
+
+  async function expectTimeouts(calls: Record<string, Promise<unknown>>) {
+    for (const [operation, call] of Object.entries(calls)) {
+      const error = await call.catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toBe(
+        `hookguard redis store: ${operation} got no answer from Redis within 200 ms (is Redis reachable?)`,
+      )
+    }
+  }
+
+  it('every method rejects at the timeout while ioredis keeps reconnecting', async () => {
+    const { client, commands, calls } = unreachable()
+    try {
+      await expectTimeouts(calls)
+      expect(commands).toHaveLength(4)
+      expect(client.status).not.toBe('ready')
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('a command that fails after the timer won is not an unhandled rejection', async () => {
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // ioredis gives up after three reconnects (>= 450 ms), long after the 200 ms timeout,
+      // and then fails every queued command.
+      const { client, commands, calls } = unreachable({
+        retryStrategy: (times) => (times <= 3 ? 150 : null),
+      })
+      const ended = new Promise((resolve) => client.once('end', resolve))
+      await expectTimeouts(calls)
+      expect(client.status).not.toBe('end')
+      await ended
+      await sleep(50)
+      expect(unhandled).toEqual([])
+      const settled = await Promise.allSettled(commands)
+      expect(settled).toHaveLength(4)
+      for (const result of settled) {
+        expect(result).toMatchObject({
+          status: 'rejected',
+          reason: { message: 'Connection is closed.' },
+        })
+      }
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('with the offline queue off, a call fails at once with the cause attached', async () => {
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+    })
+    client.on('error', () => {})
+    try {
+      const offline = new RedisIdempotencyStore(client, { prefix, timeoutMs: 60_000 })
+      const error = await offline
+        .begin('hookguard:evt_x', { fingerprint: 'fp', leaseMs: 1_000 })
+        .catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect((error as Error).message).toMatch(/^hookguard redis store: begin failed: .*offline/i)
+      expect((error as Error).cause).toBeInstanceOf(Error)
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('a store whose Redis comes back works again', async () => {
+    const key = freshKey()
+    const token = await acquire(key)
+    expect(await store.complete(key, token, { retentionMs: 60_000 })).toBe(true)
+  })
+})
