@@ -12,6 +12,7 @@ const alias = Object.fromEntries(
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       {
         resolve: { alias },

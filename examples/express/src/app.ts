@@ -1,4 +1,5 @@
-import { webhook, webhookEvent } from '@hookguard/express'
+import type { AckMode, IdempotencyStore } from '@hookguard/core'
+import { webhook } from '@hookguard/express'
 import express, { type Express } from 'express'
 
 /** The events this shop receives (the default hookguard event shape). */
@@ -27,8 +28,12 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
 export interface AppOptions {
   /** One secret, or several while rotating. */
   secret: string | string[]
-  /** What to do with a verified `order.created` event; the default logs it. */
+  /** What to do with a verified `order.created` event; the default logs it. Runs once per event id. */
   onOrderCreated?: (event: ShopEvent) => void | Promise<void>
+  /** Where claims live; default in memory (one process). Use a RedisIdempotencyStore for more. */
+  store?: IdempotencyStore
+  /** `'before'` (default): answer once claimed, then run. `'after'`: run, then answer. */
+  ack?: AckMode
 }
 
 async function logOrder(event: ShopEvent): Promise<void> {
@@ -43,12 +48,17 @@ export function createApp(options: AppOptions = { secret: secretsFromEnv() }): E
   const onOrderCreated = options.onOrderCreated ?? logOrder
   const app = express()
 
-  // The webhook route is registered before express.json(), so hookguard reads the raw body itself.
-  app.post('/webhooks', webhook({ secret: options.secret }), async (req, res) => {
-    const event = webhookEvent<ShopEvent>(req)
-    if (event.type === 'order.created') await onOrderCreated(event)
-    res.json({ received: true })
-  })
+  // Registered before express.json(), so hookguard reads the raw body itself. With `on`
+  // handlers it answers the sender itself: duplicates are acknowledged without running again.
+  app.post(
+    '/webhooks',
+    webhook<ShopEvent>({
+      secret: options.secret,
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.ack ? { ack: options.ack } : {}),
+      on: { 'order.created': (event) => onOrderCreated(event) },
+    }),
+  )
 
   app.use(express.json())
   app.post('/api/echo', (req, res) => {

@@ -1,3 +1,4 @@
+import type { AckMode, IdempotencyStore } from '@hookguard/core'
 import hookguard from '@hookguard/fastify'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 
@@ -27,8 +28,12 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
 export interface AppOptions {
   /** One secret, or several while rotating. */
   secret: string | string[]
-  /** What to do with a verified `order.created` event; the default logs it. */
+  /** What to do with a verified `order.created` event; the default logs it. Runs once per event id. */
   onOrderCreated?: (event: ShopEvent) => void | Promise<void>
+  /** Where claims live; default in memory (one process). Use a RedisIdempotencyStore for more. */
+  store?: IdempotencyStore
+  /** `'before'` (default): answer once claimed, then run. `'after'`: run, then answer. */
+  ack?: AckMode
   /** Fastify's logger option; off by default, `server.ts` turns it on. */
   logger?: FastifyServerOptions['logger']
 }
@@ -45,16 +50,19 @@ export function createApp(options: AppOptions = { secret: secretsFromEnv() }): F
       app.log.info({ order: event.data.object.id, event: event.id }, 'order created')
     })
 
-  app.register(hookguard, { secret: options.secret })
+  app.register(hookguard, {
+    secret: options.secret,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.ack ? { ack: options.ack } : {}),
+    // With `on` handlers the plugin answers the sender itself, once per event id.
+    on: { 'order.created': (event) => onOrderCreated(event as ShopEvent) },
+  })
 
   // Registered after the plugin, so the plugin sees these routes being created.
   app.register(async (routes) => {
-    // Opting in: the plugin reads this route's raw body, verifies it and sets request.webhook.
-    routes.post('/webhooks', { config: { webhook: true } }, async (request) => {
-      const event = request.webhook as ShopEvent
-      if (event.type === 'order.created') await onOrderCreated(event)
-      return { received: true }
-    })
+    // Opting in: the plugin reads this route's raw body, verifies it, claims the event and
+    // answers; the handler below only runs for requests the plugin hands over (none, with `on`).
+    routes.post('/webhooks', { config: { webhook: true } }, async () => ({ received: true }))
 
     // Not opted in: Fastify's JSON parser, body limit and 400/415 answers as usual.
     routes.post('/api/echo', async (request) => ({ echo: request.body }))

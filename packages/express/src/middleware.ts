@@ -20,7 +20,7 @@ import { setWebhook } from './request.js'
  *   onError: (error, req, res) => res.status(error.status).json({ code: error.code }),
  * }
  */
-export interface ExpressWebhookOptions extends ReceiverOptions {
+export interface ExpressWebhookOptions<TEvent = unknown> extends ReceiverOptions<TEvent> {
   /**
    * Called instead of the default `{ error, code }` response when verification fails.
    * Answer with `res`, or call `next(error)` to use Express's error handlers; if it does neither
@@ -45,7 +45,7 @@ export interface ExpressWebhookOptions extends ReceiverOptions {
  *   res.json({ received: true })
  * })
  */
-export function webhook(options: ExpressWebhookOptions): RequestHandler {
+export function webhook<TEvent = unknown>(options: ExpressWebhookOptions<TEvent>): RequestHandler {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('webhook(options): options must be an object with at least a secret')
   }
