@@ -3,7 +3,7 @@ import { DEFAULT_RETENTION_MS } from '@hookguard/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisIdempotencyStore } from './redis-store.js'
-import { connect, deleteKeys, sleep, testPrefix } from './test-helpers.js'
+import { connect, deleteKeys, flakyProxy, sleep, testPrefix } from './test-helpers.js'
 
 const prefix = testPrefix('store')
 let redis: Redis
@@ -326,7 +326,8 @@ describe('Redis unreachable', () => {
     const { client, commands, calls } = unreachable()
     try {
       await expectTimeouts(calls)
-      expect(commands).toHaveLength(4)
+      // The four calls, then the release that undoes the begin should it still run.
+      expect(commands).toHaveLength(5)
       expect(client.status).not.toBe('ready')
     } finally {
       client.disconnect()
@@ -350,7 +351,7 @@ describe('Redis unreachable', () => {
       await sleep(50)
       expect(unhandled).toEqual([])
       const settled = await Promise.allSettled(commands)
-      expect(settled).toHaveLength(4)
+      expect(settled).toHaveLength(5)
       for (const result of settled) {
         expect(result).toMatchObject({
           status: 'rejected',
@@ -359,6 +360,52 @@ describe('Redis unreachable', () => {
       }
     } finally {
       process.off('unhandledRejection', onUnhandled)
+    }
+  })
+
+  it('a begin that timed out and runs once Redis is back leaves no claim behind', async () => {
+    const proxy = await flakyProxy()
+    const client = connect({ port: proxy.port })
+    try {
+      await client.ping()
+      const slow = new RedisIdempotencyStore(client, { prefix, timeoutMs: 200 })
+      const key = freshKey()
+      proxy.hold()
+      const error = await slow
+        .begin(key, { fingerprint: 'fp', leaseMs: 60_000 })
+        .catch((e: unknown) => e)
+      expect((error as Error).message).toMatch(/begin got no answer from Redis within 200 ms/)
+      proxy.open()
+      // Same connection, so this answers after the late begin and its release have run.
+      await client.ping()
+      expect(await redis.exists(store.redisKey(key))).toBe(0)
+      // The sender's retry is processed, not mistaken for a duplicate in progress.
+      expect((await store.begin(key, { fingerprint: 'fp', leaseMs: 1_000 })).status).toBe(
+        'acquired',
+      )
+    } finally {
+      client.disconnect()
+      await proxy.close()
+    }
+  })
+
+  it('a begin resent after its reply was lost still acquires its own claim', async () => {
+    const proxy = await flakyProxy()
+    const client = connect({ port: proxy.port, maxRetriesPerRequest: 20 })
+    client.on('error', () => {})
+    try {
+      await client.ping()
+      const resent = new RedisIdempotencyStore(client, { prefix })
+      const key = freshKey()
+      proxy.dropNextReply()
+      // Redis claims the key, the reply is lost, ioredis reconnects and sends the begin again.
+      const claim = await resent.begin(key, { fingerprint: 'fp', leaseMs: 60_000 })
+      if (claim.status !== 'acquired') throw new Error(`expected acquired, got ${claim.status}`)
+      expect(await redis.hget(store.redisKey(key), 'token')).toBe(claim.token)
+      expect(await resent.complete(key, claim.token, { retentionMs: 60_000 })).toBe(true)
+    } finally {
+      client.disconnect()
+      await proxy.close()
     }
   })
 

@@ -103,10 +103,28 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (typeof fingerprint !== 'string') throw new TypeError('fingerprint must be a string')
     checkMs('leaseMs', leaseMs)
     const token = randomBytes(16).toString('hex')
-    const reply = await this.#call('begin', () =>
-      this.#redis.hookguardV1Begin(redisKey, fingerprint, leaseMs, token),
-    )
+    let reply: unknown
+    try {
+      reply = await this.#call('begin', () =>
+        this.#redis.hookguardV1Begin(redisKey, fingerprint, leaseMs, token),
+      )
+    } catch (error) {
+      this.#abandon(redisKey, token)
+      throw error
+    }
     return beginResult(reply, token)
+  }
+
+  // A begin that timed out or lost its reply may still run, or may already have run: ioredis
+  // sends queued commands once Redis is back. The caller answered 503 and runs nothing, so a
+  // claim left behind would make the sender's retry look like a duplicate in progress. The
+  // release goes out on the same connection after the begin, so it also undoes a late one.
+  #abandon(redisKey: string, token: string): void {
+    try {
+      this.#redis.hookguardV1Release(redisKey, token).catch(() => {})
+    } catch {
+      // Nothing to undo: a command that throws at once was never sent.
+    }
   }
 
   async extend(key: string, token: string, leaseMs: number): Promise<boolean> {

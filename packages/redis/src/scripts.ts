@@ -7,14 +7,19 @@
  * simply expires; a completed record carries the retention TTL instead.
  */
 
-/** ARGV: fingerprint, leaseMs, token. Returns `{status}` or `{'in_progress', pttl}`. */
+/**
+ * ARGV: fingerprint, leaseMs, token. Returns `{status}` or `{'in_progress', pttl}`.
+ * The token is made by the caller, so a begin that ioredis resends after a dropped connection
+ * (the first run's reply was lost) recognises its own claim instead of reporting it in progress.
+ */
 const BEGIN = `
-local record = redis.call('HMGET', KEYS[1], 'state', 'fingerprint')
+local record = redis.call('HMGET', KEYS[1], 'state', 'fingerprint', 'token')
 if not record[1] then
   redis.call('HSET', KEYS[1], 'state', 'processing', 'token', ARGV[3], 'fingerprint', ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   return {'acquired'}
 end
+if record[1] == 'processing' and record[3] == ARGV[3] then return {'acquired'} end
 if record[2] ~= ARGV[1] then return {'mismatch'} end
 if record[1] == 'completed' then return {'completed'} end
 return {'in_progress', redis.call('PTTL', KEYS[1])}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { type AddressInfo, createServer, type Socket, connect as tcpConnect } from 'node:net'
 import { Redis, type RedisOptions } from 'ioredis'
 
 /** The Redis the tests use; CI and the dev container run Redis 7 here. */
@@ -11,7 +12,15 @@ export function testPrefix(label: string): string {
 
 /** A connection that fails fast instead of queueing forever if the test Redis goes away. */
 export function connect(options: RedisOptions = {}): Redis {
-  return new Redis(REDIS_URL, { maxRetriesPerRequest: 1, ...options })
+  const url = new URL(REDIS_URL)
+  return new Redis({
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.slice(1) || 0),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    maxRetriesPerRequest: 1,
+    ...options,
+  })
 }
 
 /** Deletes every key under `prefix` (SCAN, never FLUSHDB: other runs share the database). */
@@ -25,3 +34,56 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<number> 
 
 export const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * A TCP proxy in front of the test Redis that can stall traffic or lose a reply, to reproduce
+ * what a network partition does to commands in flight.
+ */
+export async function flakyProxy(target = new URL(REDIS_URL)) {
+  let holding = false
+  let dropNextReply = false
+  const held: Array<() => void> = []
+  const sockets = new Set<Socket>()
+  const server = createServer((client) => {
+    const upstream = tcpConnect(Number(target.port || 6379), target.hostname)
+    for (const socket of [client, upstream]) {
+      sockets.add(socket)
+      socket.on('error', () => {})
+      socket.on('close', () => {
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.on('data', (chunk) => {
+      if (holding) held.push(() => upstream.write(chunk))
+      else upstream.write(chunk)
+    })
+    upstream.on('data', (chunk) => {
+      if (!dropNextReply) return void client.write(chunk)
+      // Redis ran the command; the client never hears back and sees the connection drop.
+      dropNextReply = false
+      client.destroy()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    /** Stop forwarding to Redis; what the client sends waits, in order. */
+    hold: () => {
+      holding = true
+    },
+    /** Forward what waited, then everything again. */
+    open: () => {
+      holding = false
+      for (const write of held.splice(0)) write()
+    },
+    /** Swallow Redis's next reply and cut that client's connection. */
+    dropNextReply: () => {
+      dropNextReply = true
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    },
+  }
+}
