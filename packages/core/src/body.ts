@@ -1,3 +1,4 @@
+import { utf8Encode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 
 /** The adapters' default body limit: 1 MiB. */
@@ -96,4 +97,81 @@ export async function readWebStream(
   } finally {
     reader.releaseLock()
   }
+}
+
+/**
+ * The client went away (or the stream failed) while the body was streaming in. Not a
+ * verification failure: adapters hand it to the framework's error handling (status 400), which
+ * knows not to write to a closed socket.
+ *
+ * @example
+ * app.use((error, req, res, next) => {
+ *   if (error instanceof RequestAbortedError) return res.end() // nobody is listening
+ *   next(error)
+ * })
+ */
+export class RequestAbortedError extends Error {
+  override readonly name = 'RequestAbortedError'
+  readonly status = 400
+  readonly statusCode = 400
+  readonly expose = false
+  readonly code = 'ECONNABORTED'
+}
+
+/** The part of a Node readable (`IncomingMessage`, `stream.Readable`) the reader uses; no imports needed. */
+export interface NodeReadableLike {
+  // biome-ignore lint/suspicious/noExplicitAny: matches Node's own listener type
+  on(event: string, listener: (...args: any[]) => void): unknown
+  // biome-ignore lint/suspicious/noExplicitAny: matches Node's own listener type
+  off(event: string, listener: (...args: any[]) => void): unknown
+  resume(): unknown
+}
+
+function ignore(): void {}
+
+/**
+ * Reads a Node readable within the limit. Settles on every path (end, error, close), so a request
+ * never hangs here. Past the limit it rejects with `PAYLOAD_TOO_LARGE` at once and lets the rest
+ * flow by unread: pausing would stall the client's upload before it reads the 413, and destroying
+ * the socket could lose the 413 itself (answer it with `Connection: close`).
+ *
+ * @example
+ * const raw = await readNodeStream(req, 1024 * 1024)
+ */
+export function readNodeStream(stream: NodeReadableLike, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const collector = new BodyCollector(maxBytes)
+    const settle = (error: unknown, bytes?: Uint8Array) => {
+      stream.off('data', onData)
+      stream.off('end', onEnd)
+      stream.off('error', onError)
+      stream.off('close', onClose)
+      // A late error (the client resets after our 413, say) must find a listener, or it would be
+      // an uncaught exception.
+      stream.on('error', ignore)
+      if (bytes) resolve(bytes)
+      else reject(error)
+    }
+    function onData(chunk: Uint8Array | string) {
+      try {
+        collector.push(typeof chunk === 'string' ? utf8Encode(chunk) : chunk)
+      } catch (error) {
+        settle(error)
+        stream.resume()
+      }
+    }
+    function onEnd() {
+      settle(undefined, collector.bytes())
+    }
+    function onError(error: Error) {
+      settle(new RequestAbortedError(`Request body failed while streaming in: ${error.message}`))
+    }
+    function onClose() {
+      settle(new RequestAbortedError('Request aborted while its body was streaming in'))
+    }
+    stream.on('data', onData)
+    stream.on('end', onEnd)
+    stream.on('error', onError)
+    stream.on('close', onClose)
+  })
 }

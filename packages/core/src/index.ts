@@ -3,7 +3,10 @@ export {
   BodyCollector,
   checkMaxBodyBytes,
   DEFAULT_MAX_BODY_BYTES,
+  type NodeReadableLike,
   payloadTooLarge,
+  RequestAbortedError,
+  readNodeStream,
   readWebStream,
 } from './body.js'
 export { base64Decode, base64Encode, hexDecode, hexEncode, utf8Encode } from './encoding.js'

@@ -1,3 +1,4 @@
+export { RequestAbortedError } from '@hookguard/core'
 export { type ExpressWebhookOptions, webhook } from './middleware.js'
-export { keepRawBody, RequestAbortedError } from './raw-body.js'
+export { keepRawBody } from './raw-body.js'
 export { webhookEvent } from './request.js'

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import {
   assertDeclaredLength,
-  BodyCollector,
   payloadTooLarge,
+  RequestAbortedError,
+  readNodeStream,
   WebhookVerificationError,
 } from '@hookguard/core'
 
@@ -41,24 +42,6 @@ function unavailable(parsed: boolean): WebhookVerificationError {
       'before any global body parser, or keep a raw copy with express.json({ verify: keepRawBody }) ' +
       "(import { keepRawBody } from '@hookguard/express').",
   )
-}
-
-/**
- * The client went away (or the stream failed) while the body was streaming in. Not a verification
- * failure, so `webhook()` hands it to Express's error handlers (`status` 400) instead of answering.
- *
- * @example
- * app.use((error, req, res, next) => {
- *   if (error instanceof RequestAbortedError) return res.end() // nobody is listening
- *   next(error)
- * })
- */
-export class RequestAbortedError extends Error {
-  override readonly name = 'RequestAbortedError'
-  readonly status = 400
-  readonly statusCode = 400
-  readonly expose = false
-  readonly code = 'ECONNABORTED'
 }
 
 function bytesOf(value: unknown): Uint8Array | undefined {
@@ -103,50 +86,10 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Uin
   return readStream(req, maxBytes)
 }
 
-function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const collector = new BodyCollector(maxBytes)
-    const cleanup = () => {
-      req.off('data', onData)
-      req.off('end', onEnd)
-      req.off('error', onError)
-      req.off('close', onClose)
-    }
-    const fail = (error: unknown) => {
-      cleanup()
-      reject(error)
-    }
-    function onData(chunk: Buffer) {
-      try {
-        collector.push(chunk)
-      } catch (error) {
-        fail(error)
-        // Keep the rest flowing and discard it: pausing would stall the client's upload before it
-        // reads our 413, and destroying the socket could lose the 413 itself. The response asks
-        // for `Connection: close`, so Node ends the connection once the 413 is written.
-        req.on('error', ignore)
-        req.resume()
-      }
-    }
-    function onEnd() {
-      cleanup()
-      const bytes = collector.bytes()
-      // Kept like keepRawBody does, so a second webhook() on the same request (say app.use plus
-      // the route) verifies the same bytes instead of finding the stream spent.
-      ;(req as BodyCarrier)[RAW_BODY] = bytes
-      resolve(bytes)
-    }
-    function onError(error: Error) {
-      fail(new RequestAbortedError(`Request failed while reading its body: ${error.message}`))
-    }
-    function onClose() {
-      fail(new RequestAbortedError('Request aborted while its body was streaming in'))
-    }
-    req.on('data', onData)
-    req.on('end', onEnd)
-    req.on('error', onError)
-    req.on('close', onClose)
-  })
+async function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const bytes = await readNodeStream(req, maxBytes)
+  // Kept like keepRawBody does, so a second webhook() on the same request (say app.use plus the
+  // route) verifies the same bytes instead of finding the stream spent.
+  ;(req as BodyCarrier)[RAW_BODY] = bytes
+  return bytes
 }
-
-function ignore(): void {}

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
+import { RequestAbortedError } from '@hookguard/core'
 import type { ErrorRequestHandler } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { webhook } from './middleware.js'
-import { RequestAbortedError } from './raw-body.js'
 import {
   body,
   type ExpressModule,
