@@ -5,7 +5,12 @@ import { toRedisKey } from './keys.js'
 import { COMMANDS, type ScriptCommands } from './scripts.js'
 import { withTimeout } from './timeout.js'
 
-/** Options of `RedisIdempotencyStore`. */
+/**
+ * Options of `RedisIdempotencyStore`.
+ *
+ * @example
+ * new RedisIdempotencyStore(redis, { prefix: 'billing:hooks:', timeoutMs: 1_000 })
+ */
 export interface RedisIdempotencyStoreOptions {
   /**
    * Prepended to every key, so several apps can share one Redis; default `'hookguard:'`.
