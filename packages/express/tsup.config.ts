@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared.js'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  platform: 'node',
-  target: 'node20',
-  dts: true,
-  clean: true,
-  removeNodeProtocol: false,
-})
+export default defineConfig(packageBuild())

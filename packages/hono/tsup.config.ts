@@ -1,11 +1,5 @@
 import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared.js'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  platform: 'neutral',
-  target: 'es2022',
-  dts: true,
-  clean: true,
-  removeNodeProtocol: false,
-})
+// Platform-neutral: the same build runs on Node, Bun, Deno and Workers.
+export default defineConfig(packageBuild({ platform: 'neutral', target: 'es2022' }))
