@@ -18,21 +18,23 @@ export function hexEncode(bytes: Uint8Array): string {
   return out
 }
 
-function nibble(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48 // 0-9
-  if (code >= 97 && code <= 102) return code - 87 // a-f
-  return -1
-}
+// Nibble values of '0'-'9' and 'a'-'f'; -1 for every other character below 128.
+const NIBBLE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i
+for (let i = 0; i < 6; i++) NIBBLE[97 + i] = 10 + i
+
+const nibble = (code: number): number => (code < 128 ? (NIBBLE[code] as number) : -1)
 
 /** Strict lowercase hex; anything else (odd length, A-F, other characters) is `undefined`. */
 export function hexDecode(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0) return undefined
-  const out = new Uint8Array(text.length / 2)
-  for (let i = 0; i < out.length; i++) {
-    const hi = nibble(text.charCodeAt(2 * i))
-    const lo = nibble(text.charCodeAt(2 * i + 1))
-    if (hi < 0 || lo < 0) return undefined
-    out[i] = (hi << 4) | lo
+  const length = text.length
+  if (length % 2 !== 0) return undefined
+  const out = new Uint8Array(length >> 1)
+  for (let i = 0, j = 0; i < length; i += 2, j++) {
+    const hi = nibble(text.charCodeAt(i))
+    const lo = nibble(text.charCodeAt(i + 1))
+    if ((hi | lo) < 0) return undefined
+    out[j] = (hi << 4) | lo
   }
   return out
 }

@@ -1,4 +1,5 @@
 import { crypto } from '#crypto'
+import type { MaybePromise } from './crypto/types.js'
 import { utf8Decode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
@@ -84,26 +85,68 @@ async function ed25519Matches(
   return false
 }
 
-async function anySignatureMatches(
+function anyDigestMatches(digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
+  for (const candidate of candidates) {
+    if (crypto.timingSafeEqual(digest, candidate)) return true
+  }
+  return false
+}
+
+/**
+ * Whether any secret's signature matches. Synchronous while everything it meets is (node:crypto
+ * HMAC): an `await` per call costs more than the rest of the checks together for a small body.
+ * The first key import, digest or Ed25519 check that is a promise hands the rest to the async loop.
+ */
+function anySignatureMatches(
   scheme: Scheme,
   secrets: ReadonlyArray<string | Uint8Array>,
   parts: SignedParts,
   payload: string | Uint8Array,
-): Promise<boolean> {
+): MaybePromise<boolean> {
   const hmacCandidates = parts.signatures
   const ed25519Candidates = parts.ed25519Signatures ?? []
   if (hmacCandidates.length === 0 && ed25519Candidates.length === 0) return false
   const content = scheme.content(parts, payload)
-  for (const secret of secrets) {
+  for (let index = 0; index < secrets.length; index++) {
+    const prepared = preparedKey(scheme, secrets[index] as string | Uint8Array)
+    if (prepared.type === 'hmac-sha256') {
+      if (hmacCandidates.length === 0) continue
+      if (prepared.key instanceof Promise) {
+        return anySignatureMatchesFrom(index, scheme, secrets, parts, content)
+      }
+      const digest = crypto.hmacSha256(prepared.key, content)
+      if (digest instanceof Promise) {
+        return digest.then(
+          (computed) =>
+            anyDigestMatches(computed, hmacCandidates) ||
+            anySignatureMatchesFrom(index + 1, scheme, secrets, parts, content),
+        )
+      }
+      if (anyDigestMatches(digest, hmacCandidates)) return true
+    } else if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
+      return anySignatureMatchesFrom(index, scheme, secrets, parts, content)
+    }
+  }
+  return false
+}
+
+async function anySignatureMatchesFrom(
+  start: number,
+  scheme: Scheme,
+  secrets: ReadonlyArray<string | Uint8Array>,
+  parts: SignedParts,
+  content: ReturnType<Scheme['content']>,
+): Promise<boolean> {
+  const hmacCandidates = parts.signatures
+  const ed25519Candidates = parts.ed25519Signatures ?? []
+  for (const secret of secrets.slice(start)) {
     const prepared = preparedKey(scheme, secret)
     if (prepared.type === 'hmac-sha256') {
       if (hmacCandidates.length === 0) continue
       const key = prepared.key instanceof Promise ? await prepared.key : prepared.key
       const computed = crypto.hmacSha256(key, content)
       const digest = computed instanceof Promise ? await computed : computed
-      for (const candidate of hmacCandidates) {
-        if (crypto.timingSafeEqual(digest, candidate)) return true
-      }
+      if (anyDigestMatches(digest, hmacCandidates)) return true
     } else if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
       if (await ed25519Matches(prepared.key, ed25519Candidates, content)) return true
     }
@@ -133,22 +176,15 @@ function assertRawPayload(payload: unknown): asserts payload is string | Uint8Ar
   )
 }
 
-/**
- * Verifies a webhook and returns the event with its id and type.
- * Adapters and `process` use this; most callers want `verify`.
- *
- * @example
- * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
- */
-export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
-  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(input)
-  assertRawPayload(input.payload)
-  if (typeof input.headers !== 'object' || input.headers === null) {
-    throw new TypeError('headers must be a Headers object or a plain object of header values')
-  }
-  const header = headerGetter(input.headers)
-  const parts = scheme.read(header)
-  if (!(await anySignatureMatches(scheme, secrets, parts, input.payload))) {
+function verified<T>(
+  matched: boolean,
+  input: VerifyInput,
+  scheme: Scheme,
+  toleranceSeconds: number,
+  header: HeaderGetter,
+  parts: SignedParts,
+): VerifiedWebhook<T> {
+  if (!matched) {
     throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
   }
   if (parts.timestamp !== undefined) {
@@ -163,6 +199,34 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
   }
 }
 
+/** `verifyWebhook` without the promise when nothing on the way was asynchronous; throws instead of rejecting. */
+function verifyNow<T>(input: VerifyInput): MaybePromise<VerifiedWebhook<T>> {
+  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(input)
+  assertRawPayload(input.payload)
+  if (typeof input.headers !== 'object' || input.headers === null) {
+    throw new TypeError('headers must be a Headers object or a plain object of header values')
+  }
+  const header = headerGetter(input.headers)
+  const parts = scheme.read(header)
+  const matched = anySignatureMatches(scheme, secrets, parts, input.payload)
+  if (matched instanceof Promise) {
+    return matched.then((m) => verified<T>(m, input, scheme, toleranceSeconds, header, parts))
+  }
+  return verified<T>(matched, input, scheme, toleranceSeconds, header, parts)
+}
+
+/**
+ * Verifies a webhook and returns the event with its id and type.
+ * Adapters and `process` use this; most callers want `verify`.
+ *
+ * @example
+ * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
+ */
+export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
+  const result = verifyNow<T>(input)
+  return result instanceof Promise ? await result : result
+}
+
 /**
  * Verifies a webhook's signature and timestamp over its raw body and resolves to the parsed event.
  * Every rejection is a `WebhookVerificationError` with a stable `code`; misuse is a `TypeError`.
@@ -175,5 +239,6 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
  * })
  */
 export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
-  return (await verifyWebhook<T>(input)).event
+  const result = verifyNow<T>(input)
+  return (result instanceof Promise ? await result : result).event
 }

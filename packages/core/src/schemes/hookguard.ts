@@ -17,7 +17,8 @@ const SIGNATURE = 'x-webhook-signature'
 export function parseVersionedHex(text: string, version: string, display: string): Uint8Array[] {
   const out: Uint8Array[] = []
   let seen = false
-  for (const entry of text.split(',')) {
+  // One entry is what senders send; splitting it would only allocate.
+  for (const entry of text.includes(',') ? text.split(',') : [text]) {
     const eq = entry.indexOf('=')
     if (eq < 0 || entry.slice(0, eq).trim() !== version) continue
     seen = true
