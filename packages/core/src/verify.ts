@@ -183,6 +183,7 @@ function verified<T>(
   toleranceSeconds: number,
   header: HeaderGetter,
   parts: SignedParts,
+  describe: boolean,
 ): VerifiedWebhook<T> {
   if (!matched) {
     throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
@@ -191,6 +192,8 @@ function verified<T>(
     assertFresh(parts.timestamp, input.now ?? new Date(), toleranceSeconds)
   }
   const event = parseBody(scheme, input.payload, header) as T
+  // `verify` returns the event alone: the id and type would be computed for nothing.
+  if (!describe) return { event, id: undefined, type: undefined, scheme }
   return {
     event,
     id: scheme.eventId ? scheme.eventId(event, header, parts) : stringField(event, 'id'),
@@ -200,7 +203,7 @@ function verified<T>(
 }
 
 /** `verifyWebhook` without the promise when nothing on the way was asynchronous; throws instead of rejecting. */
-function verifyNow<T>(input: VerifyInput): MaybePromise<VerifiedWebhook<T>> {
+function verifyNow<T>(input: VerifyInput, describe: boolean): MaybePromise<VerifiedWebhook<T>> {
   const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(input)
   assertRawPayload(input.payload)
   if (typeof input.headers !== 'object' || input.headers === null) {
@@ -210,9 +213,11 @@ function verifyNow<T>(input: VerifyInput): MaybePromise<VerifiedWebhook<T>> {
   const parts = scheme.read(header)
   const matched = anySignatureMatches(scheme, secrets, parts, input.payload)
   if (matched instanceof Promise) {
-    return matched.then((m) => verified<T>(m, input, scheme, toleranceSeconds, header, parts))
+    return matched.then((m) =>
+      verified<T>(m, input, scheme, toleranceSeconds, header, parts, describe),
+    )
   }
-  return verified<T>(matched, input, scheme, toleranceSeconds, header, parts)
+  return verified<T>(matched, input, scheme, toleranceSeconds, header, parts, describe)
 }
 
 /**
@@ -223,7 +228,7 @@ function verifyNow<T>(input: VerifyInput): MaybePromise<VerifiedWebhook<T>> {
  * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
  */
 export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(input)
+  const result = verifyNow<T>(input, true)
   return result instanceof Promise ? await result : result
 }
 
@@ -239,6 +244,6 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
  * })
  */
 export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
-  const result = verifyNow<T>(input)
+  const result = verifyNow<T>(input, false)
   return (result instanceof Promise ? await result : result).event
 }

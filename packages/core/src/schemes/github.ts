@@ -1,4 +1,4 @@
-import { hexDecode, hexEncode } from '../encoding.js'
+import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { WebhookVerificationError } from '../errors.js'
 import type { HeaderGetter } from '../headers.js'
 import { parseFormBody } from './form.js'
@@ -41,7 +41,7 @@ export const githubScheme: Scheme = {
       )
     }
     if (!text.startsWith(PREFIX)) throw malformed(`${DISPLAY} must start with ${PREFIX}`)
-    const bytes = hexDecode(text.slice(PREFIX.length))
+    const bytes = hexDecodeSignature(text.slice(PREFIX.length))
     return { signatures: bytes?.byteLength === 32 ? [bytes] : [] }
   },
   content: (_parts, body) => [body],

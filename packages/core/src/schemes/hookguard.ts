@@ -1,4 +1,4 @@
-import { hexDecode, hexEncode, utf8Encode } from '../encoding.js'
+import { hexDecodeSignature, hexEncode, utf8Encode } from '../encoding.js'
 import { parseTimestamp } from '../timestamp.js'
 import { malformed, requiredHeader } from './read.js'
 import type { Scheme } from './types.js'
@@ -9,7 +9,8 @@ const SIGNATURE = 'x-webhook-signature'
 /**
  * Parses `version=value` entries separated by commas and returns the decoded
  * values of `version`. Unknown versions are skipped; entries that are not hex
- * never match. A header with no entry of `version` at all is malformed.
+ * never match. A header with no entry of `version` at all is malformed. Like `Buffer.from`, the
+ * values may be views into one shared `buffer`: copy one (`.slice()`) to keep its buffer apart.
  *
  * @example
  * parseVersionedHex('v0=ab,v1=cd', 'v1', 'X-Webhook-Signature') // [Uint8Array [0xcd]]
@@ -22,7 +23,7 @@ export function parseVersionedHex(text: string, version: string, display: string
     const eq = entry.indexOf('=')
     if (eq < 0 || entry.slice(0, eq).trim() !== version) continue
     seen = true
-    const bytes = hexDecode(entry.slice(eq + 1).trim())
+    const bytes = hexDecodeSignature(entry.slice(eq + 1).trim())
     if (bytes) out.push(bytes)
   }
   if (!seen) throw malformed(`${display} has no ${version} signature`)

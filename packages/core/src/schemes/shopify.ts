@@ -1,4 +1,4 @@
-import { base64Decode, base64Encode } from '../encoding.js'
+import { base64DecodeSignature, base64Encode } from '../encoding.js'
 import { rawSecretKey } from './hookguard.js'
 import { randomUuid } from './ids.js'
 import { requiredHeader } from './read.js'
@@ -20,7 +20,7 @@ export const shopifyScheme: Scheme = {
   needsId: true,
   generateId: randomUuid,
   read(header) {
-    const bytes = base64Decode(requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256'))
+    const bytes = base64DecodeSignature(requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256'))
     return { signatures: bytes?.byteLength === 32 ? [bytes] : [] }
   },
   content: (_parts, body) => [body],

@@ -1,4 +1,4 @@
-import { hexDecode, hexEncode } from '../encoding.js'
+import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { parseTimestamp } from '../timestamp.js'
 import { rawSecretKey } from './hookguard.js'
 import { malformed, requiredHeader } from './read.js'
@@ -39,7 +39,7 @@ export const stripeScheme: Scheme = {
         timestampText = value
       } else if (key === 'v1') {
         seen = true
-        const bytes = hexDecode(value)
+        const bytes = hexDecodeSignature(value)
         if (bytes?.byteLength === 32) signatures.push(bytes)
       }
     }
