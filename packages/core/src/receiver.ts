@@ -7,7 +7,7 @@ import {
   checkVerifyOptions,
   type VerifiedWebhook,
   type VerifyOptions,
-  verifyWebhook,
+  verifyRequest,
 } from './verify.js'
 
 /**
@@ -83,7 +83,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   return {
     maxBodyBytes,
     async receive({ payload, headers }) {
-      const webhook = await verifyWebhook<E>({ ...options, payload, headers })
+      const webhook = await verifyRequest<E>(options, payload, headers)
       // A sender's handshake (Slack's url_verification) is answered, never processed.
       const challenge = webhook.scheme.challenge?.(webhook.event)
       if (challenge !== undefined) {

@@ -176,22 +176,28 @@ function assertRawPayload(payload: unknown): asserts payload is string | Uint8Ar
   )
 }
 
+/** What one verification works on: the options, and the request's body and headers. */
+interface Verification {
+  options: VerifyOptions
+  payload: string | Uint8Array
+  describe: boolean
+}
+
 function verified<T>(
   matched: boolean,
-  input: VerifyInput,
+  { options, payload, describe }: Verification,
   scheme: Scheme,
   toleranceSeconds: number,
   header: HeaderGetter,
   parts: SignedParts,
-  describe: boolean,
 ): VerifiedWebhook<T> {
   if (!matched) {
     throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
   }
   if (parts.timestamp !== undefined) {
-    assertFresh(parts.timestamp, input.now ?? new Date(), toleranceSeconds)
+    assertFresh(parts.timestamp, options.now ?? new Date(), toleranceSeconds)
   }
-  const event = parseBody(scheme, input.payload, header) as T
+  const event = parseBody(scheme, payload, header) as T
   // `verify` returns the event alone: the id and type would be computed for nothing.
   if (!describe) return { event, id: undefined, type: undefined, scheme }
   return {
@@ -202,22 +208,43 @@ function verified<T>(
   }
 }
 
-/** `verifyWebhook` without the promise when nothing on the way was asynchronous; throws instead of rejecting. */
-function verifyNow<T>(input: VerifyInput, describe: boolean): MaybePromise<VerifiedWebhook<T>> {
-  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(input)
-  assertRawPayload(input.payload)
-  if (typeof input.headers !== 'object' || input.headers === null) {
+/**
+ * The verification without a promise when nothing on the way was asynchronous; throws instead of
+ * rejecting. The options and the request come apart, so the receiver never copies its options per
+ * request (`{ ...options, payload, headers }` costs ~1 us on Node 20: V8 leaves its fast path when
+ * a spread is followed by new properties).
+ */
+function verifyNow<T>(
+  options: VerifyOptions,
+  payload: unknown,
+  headers: unknown,
+  describe: boolean,
+): MaybePromise<VerifiedWebhook<T>> {
+  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(options)
+  assertRawPayload(payload)
+  if (typeof headers !== 'object' || headers === null) {
     throw new TypeError('headers must be a Headers object or a plain object of header values')
   }
-  const header = headerGetter(input.headers)
+  const header = headerGetter(headers as HeadersInput)
   const parts = scheme.read(header)
-  const matched = anySignatureMatches(scheme, secrets, parts, input.payload)
+  const matched = anySignatureMatches(scheme, secrets, parts, payload)
+  const verification: Verification = { options, payload, describe }
   if (matched instanceof Promise) {
     return matched.then((m) =>
-      verified<T>(m, input, scheme, toleranceSeconds, header, parts, describe),
+      verified<T>(m, verification, scheme, toleranceSeconds, header, parts),
     )
   }
-  return verified<T>(matched, input, scheme, toleranceSeconds, header, parts, describe)
+  return verified<T>(matched, verification, scheme, toleranceSeconds, header, parts)
+}
+
+/** `verifyWebhook` for options kept apart from the request (the receiver's per-request path). */
+export async function verifyRequest<T = unknown>(
+  options: VerifyOptions,
+  payload: string | Uint8Array,
+  headers: HeadersInput,
+): Promise<VerifiedWebhook<T>> {
+  const result = verifyNow<T>(options, payload, headers, true)
+  return result instanceof Promise ? await result : result
 }
 
 /**
@@ -228,7 +255,7 @@ function verifyNow<T>(input: VerifyInput, describe: boolean): MaybePromise<Verif
  * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
  */
 export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(input, true)
+  const result = verifyNow<T>(input, input.payload, input.headers, true)
   return result instanceof Promise ? await result : result
 }
 
@@ -244,6 +271,6 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
  * })
  */
 export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
-  const result = verifyNow<T>(input, false)
+  const result = verifyNow<T>(input, input.payload, input.headers, false)
   return (result instanceof Promise ? await result : result).event
 }
