@@ -436,3 +436,15 @@ describe('Redis unreachable', () => {
     expect(await store.complete(key, token, { retentionMs: 60_000 })).toBe(true)
   })
 })
+
+describe('tokens', () => {
+  it('every claim gets its own token, also across stores sharing a client', async () => {
+    const other = new RedisIdempotencyStore(redis, { prefix })
+    const tokens = new Set<string>()
+    for (let i = 0; i < 20; i++) {
+      tokens.add(await acquire(freshKey()))
+      tokens.add(await acquire(freshKey(), 30_000, other))
+    }
+    expect(tokens.size).toBe(40)
+  })
+})

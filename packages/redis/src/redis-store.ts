@@ -49,6 +49,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #redis: ScriptCommands
   readonly #prefix: string
   readonly #timeoutMs: number
+  // A token only has to be unique: a random prefix per store and a counter. A random draw per
+  // begin (randomBytes, a system call) was ~8 % of the client's CPU per event in the bench.
+  readonly #tokenPrefix = `${randomBytes(16).toString('hex')}-`
+  #claims = 0
 
   constructor(redis: Client, options: RedisIdempotencyStoreOptions = {}) {
     if (typeof (redis as Partial<Client> | null)?.defineCommand !== 'function') {
@@ -107,7 +111,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const { fingerprint, leaseMs } = options
     if (typeof fingerprint !== 'string') throw new TypeError('fingerprint must be a string')
     checkMs('leaseMs', leaseMs)
-    const token = randomBytes(16).toString('hex')
+    const token = `${this.#tokenPrefix}${++this.#claims}`
     let reply: unknown
     try {
       reply = await this.#call('begin', () =>
