@@ -241,7 +241,8 @@ describe('round trips', () => {
           if (args[0] === 'echo' && args[1] === end) resolve()
         })
       })
-      const counted = new RedisIdempotencyStore(client, { prefix })
+      // A generous timeout: on a loaded machine a timed-out begin would add its own release.
+      const counted = new RedisIdempotencyStore(client, { prefix, timeoutMs: 60_000 })
       await client.echo('start')
       await work(counted)
       await client.echo(end)
