@@ -1,0 +1,111 @@
+// Child process: one framework's server with two routes, the hookguard adapter and the same
+// framework with a hand-written raw-body + HMAC route. The parent drives both with autocannon.
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { webhook as expressWebhook } from '@hookguard/express'
+import { hookguard as fastifyHookguard } from '@hookguard/fastify'
+import { webhook as honoWebhook } from '@hookguard/hono'
+import express from 'express'
+import Fastify from 'fastify'
+import { Hono } from 'hono'
+import { handWrittenVerify } from './verify-default.js'
+
+export type Framework = 'express' | 'fastify' | 'hono'
+
+interface Event {
+  id: string
+}
+
+const idOf = (event: unknown) => (event as Event).id
+
+async function startExpress(secret: string): Promise<AddressInfo> {
+  const app = express()
+  app.post('/hookguard', expressWebhook({ secret }), (req, res) => {
+    res.json({ received: true, id: idOf(req.webhook) })
+  })
+  app.post('/baseline', express.raw({ type: '*/*', limit: '1mb' }), (req, res) => {
+    let event: unknown
+    try {
+      event = handWrittenVerify(req.body as Buffer, req.headers as Record<string, string>, secret)
+    } catch {
+      res.status(401).json({ error: 'invalid webhook' })
+      return
+    }
+    res.json({ received: true, id: idOf(event) })
+  })
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo))
+  })
+}
+
+async function startFastify(secret: string): Promise<AddressInfo> {
+  const app = Fastify({ logger: false })
+  await app.register(fastifyHookguard, { secret })
+  app.post('/hookguard', { config: { webhook: true } }, async (request) => ({
+    received: true,
+    id: idOf(request.webhook),
+  }))
+  await app.register(async (scope) => {
+    // The usual raw-body recipe: in this scope every content type arrives as a Buffer.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => {
+      done(null, body)
+    })
+    scope.post('/baseline', async (request, reply) => {
+      let event: unknown
+      try {
+        event = handWrittenVerify(
+          request.body as Buffer,
+          request.headers as Record<string, string>,
+          secret,
+        )
+      } catch {
+        return reply.code(401).send({ error: 'invalid webhook' })
+      }
+      return { received: true, id: idOf(event) }
+    })
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return app.server.address() as AddressInfo
+}
+
+async function startHono(secret: string): Promise<AddressInfo> {
+  const app = new Hono()
+  app.post('/hookguard', honoWebhook<Event>({ secret }), (c) =>
+    c.json({ received: true, id: c.get('webhook').id }),
+  )
+  app.post('/baseline', async (c) => {
+    const body = Buffer.from(await c.req.arrayBuffer())
+    let event: unknown
+    try {
+      event = handWrittenVerify(
+        body,
+        {
+          'x-webhook-timestamp': c.req.header('x-webhook-timestamp'),
+          'x-webhook-signature': c.req.header('x-webhook-signature'),
+        },
+        secret,
+      )
+    } catch {
+      return c.json({ error: 'invalid webhook' }, 401)
+    }
+    return c.json({ received: true, id: idOf(event) })
+  })
+  return new Promise((resolve) => {
+    serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info))
+  })
+}
+
+const start = { express: startExpress, fastify: startFastify, hono: startHono }
+
+if (process.send) {
+  const [framework, secret] = process.argv.slice(2) as [Framework, string]
+  // Never outlive the parent.
+  process.on('disconnect', () => process.exit(0))
+  // The parent asks for this process's CPU time around each run.
+  process.on('message', (message) => {
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+  })
+  const address = await start[framework](secret)
+  process.send({ port: address.port })
+}

@@ -1,0 +1,147 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { eventBody, kib, secrets, signedHeaders } from './fixtures.js'
+import type { Framework } from './http-servers.js'
+import { type Budget, median, pairedRatio } from './measure.js'
+import { formatCount, formatRatio, type Row, type Section } from './report.js'
+
+const TARGET = 0.95
+const BODY_BYTES = 1024
+const CONNECTIONS = 32
+const POOL = 64
+const FRAMEWORKS: Array<{ name: Framework; label: string; baseline: string }> = [
+  { name: 'express', label: 'Express 5', baseline: 'express.raw + createHmac' },
+  { name: 'fastify', label: 'Fastify 5', baseline: 'buffer content parser + createHmac' },
+  {
+    name: 'hono',
+    label: 'Hono 4 on @hono/node-server',
+    baseline: 'c.req.arrayBuffer + createHmac',
+  },
+]
+const ROUTES = ['hookguard', 'baseline'] as const
+type Route = (typeof ROUTES)[number]
+
+async function startServer(framework: Framework): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL('./http-servers.ts', import.meta.url)), [
+    framework,
+    secrets.hookguard,
+  ])
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`${framework} server exited with ${code} before listening`)
+    }),
+  ])) as [{ port: number }]
+  return { child, port: message.port }
+}
+
+/** Distinct events signed now, so every run's timestamps are fresh (300 s tolerance). */
+async function signedPool(path: string): Promise<autocannon.Request[]> {
+  const requests: autocannon.Request[] = []
+  for (let i = 0; i < POOL; i++) {
+    const body = eventBody(BODY_BYTES, `evt_${i}`)
+    requests.push({ method: 'POST', path, headers: await signedHeaders(body), body })
+  }
+  return requests
+}
+
+/** The server's CPU time so far (user + system), in microseconds. */
+async function serverCpu(child: ChildProcess): Promise<number> {
+  const reply = once(child, 'message') as Promise<[{ cpu: NodeJS.CpuUsage }]>
+  child.send('cpu')
+  const [{ cpu }] = await reply
+  return cpu.user + cpu.system
+}
+
+interface Load {
+  rps: number
+  /** Server CPU time per request, in microseconds: steadier than req/s on a shared machine. */
+  cpu: number
+}
+
+async function load(
+  child: ChildProcess,
+  port: number,
+  route: Route,
+  seconds: number,
+): Promise<Load> {
+  const requests = await signedPool(`/${route}`)
+  const cpuBefore = await serverCpu(child)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    requests,
+  })
+  const cpu = (await serverCpu(child)) - cpuBefore
+  // A run that is not all 200s measured something else than verification: stop.
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${route}: ${result.non2xx} non-2xx responses and ${result.errors} errors of ${result.requests.total}`,
+    )
+  }
+  return { rps: result['2xx'] / result.duration, cpu: cpu / result['2xx'] }
+}
+
+/** Group 4: requests per second through each adapter and a hand-written route on the same server. */
+export async function benchHttp(budget: Budget): Promise<Section> {
+  const rows: Row[] = []
+  const notes: string[] = []
+  for (const { name, label, baseline } of FRAMEWORKS) {
+    const { child, port } = await startServer(name)
+    try {
+      const seconds = budget.httpSeconds
+      // Warm both routes up (JIT, connection pools) before anything counts.
+      for (const route of ROUTES) await load(child, port, route, seconds / 2)
+      const rps: Record<Route, number[]> = { hookguard: [], baseline: [] }
+      const cpu: Record<Route, number[]> = { hookguard: [], baseline: [] }
+      for (let round = 0; round < budget.rounds; round++) {
+        const order = round % 2 === 0 ? ROUTES : [...ROUTES].reverse()
+        for (const route of order) {
+          const run = await load(child, port, route, seconds)
+          rps[route].push(run.rps)
+          cpu[route].push(run.cpu)
+        }
+      }
+      notes.push(
+        `${label}: server CPU per request (user + system, median over rounds) ` +
+          `${median(cpu.hookguard).toFixed(0)} µs through hookguard, ` +
+          `${median(cpu.baseline).toFixed(0)} µs hand-written ` +
+          `(${pairedRatio(cpu.hookguard, cpu.baseline).median.toFixed(2)}x).`,
+      )
+      const ratio = pairedRatio(rps.hookguard, rps.baseline)
+      rows.push({
+        case: `${label}, ${kib(BODY_BYTES)}`,
+        hookguard: `${formatCount(median(rps.hookguard))} req/s`,
+        baseline,
+        baselineValue: `${formatCount(median(rps.baseline))} req/s`,
+        ratio: formatRatio(ratio, 'req/s'),
+        target: `>= ${TARGET}x req/s`,
+        met: ratio.median >= TARGET,
+      })
+    } finally {
+      child.kill()
+    }
+  }
+  return {
+    title: '4. Adapters over loopback, against a hand-written route on the same framework',
+    method:
+      `Each framework runs in a child process (one core for the server, one for autocannon in ` +
+      `the parent; running both in one process would make the client compete with the server ` +
+      `for its one thread). The server has two routes: the hookguard adapter with \`{ secret }\` ` +
+      `(verification only; the handler answers \`{ received, id }\`) and the hand-written one ` +
+      `(${FRAMEWORKS.map((f) => f.baseline).join('; ')}; then the same header, timestamp, ` +
+      `HMAC, \`timingSafeEqual\` and \`JSON.parse\` steps as group 1, same answer). autocannon: ` +
+      `${CONNECTIONS} connections, no pipelining, ${budget.httpSeconds} s per run, ` +
+      `${POOL} distinct ${kib(BODY_BYTES)} events signed just before each run; a warm-up run ` +
+      `per route, then ${budget.rounds} rounds alternating which route goes first. Requests per ` +
+      `second are 2xx responses over the run's duration (any non-2xx aborts the benchmark); ` +
+      `ratio = median of the per-round ratios. The server's own CPU time per request is ` +
+      `measured around each run too (\`process.cpuUsage()\` in the child).`,
+    rows,
+    notes,
+  }
+}

@@ -1,0 +1,54 @@
+// `pnpm bench`: every benchmark group, a table on stdout, and BENCHMARKS.md at the repo root.
+// `--smoke`: every group briefly (well under a minute), the table only, no timing assertions.
+import { writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { benchHttp } from './http.js'
+import { machine } from './machine.js'
+import { budget } from './measure.js'
+import { benchMemoryStore } from './memory-store.js'
+import { benchRedis } from './redis-store.js'
+import { benchmarksDocument, type Section, textTables } from './report.js'
+import { benchStandardWebhooks } from './standard-webhooks.js'
+import { benchStripeGithub } from './stripe-github.js'
+import { benchVerifyDefault } from './verify-default.js'
+
+const smoke = process.argv.includes('--smoke')
+
+// The bench measures what users install: the built packages, never the TypeScript sources
+// (bench/tsconfig.json keeps the root tsconfig's source paths away from tsx).
+const resolved = import.meta.resolve('@hookguard/core')
+if (!resolved.includes('/dist/')) {
+  throw new Error(`@hookguard/core resolves to ${resolved}, not dist/: run the root build first`)
+}
+
+const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]> = [
+  ['verify(), default scheme', benchVerifyDefault],
+  ['standard-webhooks', benchStandardWebhooks],
+  ['stripe and github', benchStripeGithub],
+  ['adapters over HTTP', benchHttp],
+  ['Redis store', benchRedis],
+  ['memory store', benchMemoryStore],
+]
+
+const settings = budget(smoke)
+const about = machine()
+console.log(
+  `hookguard bench${smoke ? ' (smoke)' : ''}: ${about.cpu}, ${about.cores} cores, ${about.memory}, ` +
+    `Node ${about.node}, commit ${about.commit}`,
+)
+const sections: Section[] = []
+const started = performance.now()
+for (const [name, run] of groups) {
+  const t0 = performance.now()
+  process.stdout.write(`running ${name}… `)
+  sections.push(await run(settings))
+  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s`)
+}
+console.log(textTables(sections))
+console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`)
+
+if (!smoke) {
+  const path = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))
+  writeFileSync(path, benchmarksDocument(about, sections))
+  console.log(`wrote ${path}`)
+}
