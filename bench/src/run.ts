@@ -1,5 +1,6 @@
 // `pnpm bench`: every benchmark group, a table on stdout, and BENCHMARKS.md at the repo root.
 // `--smoke`: every group briefly (well under a minute), the table only, no timing assertions.
+// `--only <text>`: just the groups whose name contains the text; the table only.
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { benchHttp } from './http.js'
@@ -13,6 +14,8 @@ import { benchStripeGithub } from './stripe-github.js'
 import { benchVerifyDefault } from './verify-default.js'
 
 const smoke = process.argv.includes('--smoke')
+const onlyAt = process.argv.indexOf('--only')
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
 
 // The bench measures what users install: the built packages, never the TypeScript sources
 // (bench/tsconfig.json keeps the root tsconfig's source paths away from tsx).
@@ -39,6 +42,7 @@ console.log(
 const sections: Section[] = []
 const started = performance.now()
 for (const [name, run] of groups) {
+  if (only !== undefined && !name.includes(only)) continue
   const t0 = performance.now()
   process.stdout.write(`running ${name}… `)
   sections.push(await run(settings))
@@ -47,7 +51,7 @@ for (const [name, run] of groups) {
 console.log(textTables(sections))
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
-if (!smoke) {
+if (!smoke && only === undefined) {
   const path = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))
   writeFileSync(path, benchmarksDocument(about, sections))
   console.log(`wrote ${path}`)

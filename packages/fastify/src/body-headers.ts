@@ -2,9 +2,14 @@ import type { FastifyRequest } from 'fastify'
 
 // What Fastify's body step (handleRequest, on 4 and 5) looks at to decide whether to run a
 // content-type parser: with none of them, a request goes straight on to preValidation.
-const BODY_HEADERS = ['content-type', 'content-length', 'transfer-encoding'] as const
+const HIDDEN = Object.freeze({
+  'content-type': undefined,
+  'content-length': undefined,
+  'transfer-encoding': undefined,
+})
 
-const restorers = new WeakMap<FastifyRequest, () => void>()
+// Requests whose body headers are hidden, with any headers a hook had set before ours.
+const hidden = new WeakMap<FastifyRequest, FastifyRequest['headers'] | undefined>()
 
 /**
  * Makes Fastify skip its content-type parser for a body the plugin has already read: no 415 for
@@ -12,35 +17,22 @@ const restorers = new WeakMap<FastifyRequest, () => void>()
  * the way of `maxBodyBytes`. Parsers are per encapsulation context, not per route, so this is
  * the one way to do it for a single route without touching the parsing of the app's other routes.
  *
- * The headers are hidden for one read only: Fastify's body step reads `request.headers` once,
- * right after the last preParsing hook, and every later read sees them again. `restore` is the
- * fallback for a method whose body step does not read them (GET, HEAD); `request.raw.headers`
- * is never touched.
+ * It goes through Fastify's own `request.headers` setter, which overlays extra headers on
+ * `request.raw.headers` (never modified), until `restoreBodyHeaders` runs in the first
+ * preValidation hook, right after Fastify's body step. A shared frozen overlay keeps this cheap
+ * (an accessor on the request itself pushed every request off V8's fast path: +25 µs each).
  */
-export function hideBodyHeadersOnce(request: FastifyRequest): void {
-  const visible: Record<string, unknown> = { ...request.headers }
-  for (const name of BODY_HEADERS) delete visible[name]
-  const restore = () => {
-    restorers.delete(request)
-    Reflect.deleteProperty(request, 'headers')
-  }
-  // An own accessor shadows Fastify's prototype getter/setter; deleting it brings them back.
-  Object.defineProperty(request, 'headers', {
-    configurable: true,
-    enumerable: true,
-    get() {
-      restore()
-      return visible
-    },
-    set(value) {
-      restore()
-      request.headers = value
-    },
-  })
-  restorers.set(request, restore)
+export function hideBodyHeaders(request: FastifyRequest): void {
+  const current = request.headers
+  const added = current === request.raw.headers ? undefined : current
+  hidden.set(request, added)
+  request.headers = (added ? { ...added, ...HIDDEN } : HIDDEN) as FastifyRequest['headers']
 }
 
-/** Undoes `hideBodyHeadersOnce` if nothing has read the headers since. */
+/** Shows the body headers again; a no-op for a request whose headers were not hidden. */
 export function restoreBodyHeaders(request: FastifyRequest): void {
-  restorers.get(request)?.()
+  if (!hidden.has(request)) return
+  const added = hidden.get(request)
+  hidden.delete(request)
+  request.headers = added as FastifyRequest['headers']
 }

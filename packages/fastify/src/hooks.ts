@@ -7,7 +7,7 @@ import type {
   preValidationHookHandler,
   RequestPayload,
 } from 'fastify'
-import { hideBodyHeadersOnce, restoreBodyHeaders } from './body-headers.js'
+import { hideBodyHeaders, restoreBodyHeaders } from './body-headers.js'
 import type { RouteWebhook } from './options.js'
 import { readPayload } from './raw-body.js'
 import { sendFailure, sendOutcome } from './respond.js'
@@ -47,7 +47,7 @@ async function receive(
   if (outcome.action === 'respond') return sendOutcome(request, reply, outcome)
   request.body = outcome.webhook.event
   // Fastify never parses a GET or HEAD body, so there is nothing to skip.
-  if (request.method !== 'GET' && request.method !== 'HEAD') hideBodyHeadersOnce(request)
+  if (request.method !== 'GET' && request.method !== 'HEAD') hideBodyHeaders(request)
   return replay(raw)
 }
 

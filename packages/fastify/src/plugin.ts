@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { restoreBodyHeaders } from './body-headers.js'
 import { webhookHooks } from './hooks.js'
 import {
   checkPluginOptions,
@@ -66,6 +67,13 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
     // follows ours directly. First preValidation hook of the route: see hooks.ts.
     routeOptions.preParsing = [...asArray(routeOptions.preParsing), hooks.preParsing]
     routeOptions.preValidation = [hooks.preValidation, ...asArray(routeOptions.preValidation)]
+  })
+
+  // The app's first preValidation hook (the plugin registers before the routes it serves), so
+  // every later hook sees the body headers Fastify's body step was shown without.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    restoreBodyHeaders(request)
+    done()
   })
 
   // Fails closed for a route declared before the plugin loaded (say after an un-awaited
