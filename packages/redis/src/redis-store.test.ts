@@ -3,7 +3,7 @@ import { DEFAULT_RETENTION_MS } from '@hookguard/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RedisIdempotencyStore } from './redis-store.js'
-import { connect, deleteKeys, flakyProxy, sleep, testPrefix } from './test-helpers.js'
+import { connect, deleteKeys, flakyProxy, readRecord, sleep, testPrefix } from './test-helpers.js'
 
 const prefix = testPrefix('store')
 let redis: Redis
@@ -104,7 +104,7 @@ describe('records in Redis', () => {
     const key = freshKey()
     const token = await acquire(key, 10_000)
     const id = store.redisKey(key)
-    expect(await redis.hgetall(id)).toEqual({ state: 'processing', token, fingerprint: 'fp' })
+    expect(await readRecord(redis, id)).toEqual({ state: 'processing', token, fingerprint: 'fp' })
     const ttl = await redis.pttl(id)
     expect(ttl).toBeGreaterThan(5_000)
     expect(ttl).toBeLessThanOrEqual(10_000)
@@ -115,7 +115,7 @@ describe('records in Redis', () => {
     const token = await acquire(key, 10_000)
     expect(await store.complete(key, token, { retentionMs: DEFAULT_RETENTION_MS })).toBe(true)
     const id = store.redisKey(key)
-    expect(await redis.hgetall(id)).toEqual({ state: 'completed', fingerprint: 'fp' })
+    expect(await readRecord(redis, id)).toEqual({ state: 'completed', fingerprint: 'fp' })
     const ttl = await redis.pttl(id)
     expect(ttl).toBeGreaterThan(DEFAULT_RETENTION_MS - 60_000)
     expect(ttl).toBeLessThanOrEqual(DEFAULT_RETENTION_MS)
@@ -153,7 +153,11 @@ describe('records in Redis', () => {
     expect(await store.complete(key, old, { retentionMs: 3_600_000 })).toBe(false)
     expect(await store.release(key, old)).toBe(false)
 
-    expect(await redis.hgetall(id)).toEqual({ state: 'processing', token: next, fingerprint: 'fp' })
+    expect(await readRecord(redis, id)).toEqual({
+      state: 'processing',
+      token: next,
+      fingerprint: 'fp',
+    })
     expect(await redis.pttl(id)).toBeLessThanOrEqual(60_000)
   })
 
@@ -162,7 +166,7 @@ describe('records in Redis', () => {
     const token = await acquire(key)
     const id = store.redisKey(key)
     expect(id).toMatch(/#\{[0-9a-f]{64}\}$/)
-    expect(await redis.hget(id, 'token')).toBe(token)
+    expect((await readRecord(redis, id))?.token).toBe(token)
     expect(await store.complete(key, token, { retentionMs: 60_000 })).toBe(true)
     expect(await store.begin(key, { fingerprint: 'fp', leaseMs: 1_000 })).toEqual({
       status: 'completed',
@@ -182,7 +186,7 @@ describe('records in Redis', () => {
       const inner = new RedisIdempotencyStore(prefixed, { prefix: 'inner:' })
       const key = freshKey()
       const token = await acquire(key, 30_000, inner)
-      expect(await redis.hget(`${prefix}kp:inner:{${key}}`, 'token')).toBe(token)
+      expect((await readRecord(redis, `${prefix}kp:inner:{${key}}`))?.token).toBe(token)
       expect(await inner.complete(key, token, { retentionMs: 60_000 })).toBe(true)
     } finally {
       await prefixed.quit()
@@ -191,7 +195,7 @@ describe('records in Redis', () => {
 
   it('wraps a Redis error in an Error that names the operation', async () => {
     const key = freshKey()
-    await redis.set(store.redisKey(key), 'not a hash')
+    await redis.hset(store.redisKey(key), 'not', 'a string record')
     const error = await store.begin(key, { fingerprint: 'fp', leaseMs: 1_000 }).catch((e) => e)
     expect(error).toBeInstanceOf(Error)
     expect(error.message).toMatch(/^hookguard redis store: begin failed: .*WRONGTYPE/)
@@ -214,7 +218,7 @@ describe('concurrency', () => {
       const winners = results.filter((r) => r?.status === 'acquired')
       expect(winners).toHaveLength(1)
       expect(results.filter((r) => r?.status === 'in_progress')).toHaveLength(49)
-      expect(await redis.hget(store.redisKey(key), 'token')).toBe(
+      expect((await readRecord(redis, store.redisKey(key)))?.token).toBe(
         (winners[0] as { token: string }).token,
       )
     } finally {
@@ -402,7 +406,7 @@ describe('Redis unreachable', () => {
       // Redis claims the key, the reply is lost, ioredis reconnects and sends the begin again.
       const claim = await resent.begin(key, { fingerprint: 'fp', leaseMs: 60_000 })
       if (claim.status !== 'acquired') throw new Error(`expected acquired, got ${claim.status}`)
-      expect(await redis.hget(store.redisKey(key), 'token')).toBe(claim.token)
+      expect((await readRecord(redis, store.redisKey(key)))?.token).toBe(claim.token)
       expect(await resent.complete(key, claim.token, { retentionMs: 60_000 })).toBe(true)
     } finally {
       client.disconnect()

@@ -115,7 +115,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     let reply: unknown
     try {
       reply = await this.#call('begin', () =>
-        this.#redis.hookguardV1Begin(redisKey, fingerprint, leaseMs, token),
+        this.#redis.hookguardV2Begin(redisKey, fingerprint, leaseMs, token),
       )
     } catch (error) {
       this.#abandon(redisKey, token)
@@ -130,7 +130,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   // release goes out on the same connection after the begin, so it also undoes a late one.
   #abandon(redisKey: string, token: string): void {
     try {
-      this.#redis.hookguardV1Release(redisKey, token).catch(() => {})
+      this.#redis.hookguardV2Release(redisKey, token).catch(() => {})
     } catch {
       // Nothing to undo: a command that throws at once was never sent.
     }
@@ -141,7 +141,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     checkToken(token)
     checkMs('leaseMs', leaseMs)
     const reply = await this.#call('extend', () =>
-      this.#redis.hookguardV1Extend(redisKey, token, leaseMs),
+      this.#redis.hookguardV2Extend(redisKey, token, leaseMs),
     )
     return reply === 1
   }
@@ -154,7 +154,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
     checkMs('retentionMs', options.retentionMs)
     const reply = await this.#call('complete', () =>
-      this.#redis.hookguardV1Complete(redisKey, token, options.retentionMs),
+      this.#redis.hookguardV2Complete(redisKey, token, options.retentionMs),
     )
     return reply === 1
   }
@@ -162,7 +162,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async release(key: string, token: string): Promise<boolean> {
     const redisKey = this.redisKey(key)
     checkToken(token)
-    const reply = await this.#call('release', () => this.#redis.hookguardV1Release(redisKey, token))
+    const reply = await this.#call('release', () => this.#redis.hookguardV2Release(redisKey, token))
     return reply === 1
   }
 }
