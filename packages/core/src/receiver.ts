@@ -7,7 +7,7 @@ import {
   checkVerifyOptions,
   type VerifiedWebhook,
   type VerifyOptions,
-  verifyRequest,
+  verifyChecked,
 } from './verify.js'
 
 /**
@@ -71,7 +71,7 @@ export function errorResponse(error: WebhookVerificationError): {
  * const outcome = await receiver.receive({ payload: rawBody, headers })
  */
 export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiver {
-  checkVerifyOptions(options)
+  const checked = checkVerifyOptions(options)
   const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
   const { on } = options
   if (on === undefined) {
@@ -83,7 +83,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   return {
     maxBodyBytes,
     async receive({ payload, headers }) {
-      const webhook = await verifyRequest<E>(options, payload, headers)
+      const webhook = await verifyChecked<E>(checked, payload, headers)
       // A sender's handshake (Slack's url_verification) is answered, never processed.
       const challenge = webhook.scheme.challenge?.(webhook.event)
       if (challenge !== undefined) {

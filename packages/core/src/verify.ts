@@ -6,7 +6,7 @@ import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js
 import { stringField } from './schemes/read.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignedParts } from './schemes/types.js'
-import { normalizeSecrets, preparedKey, type SecretInput } from './secrets.js'
+import { normalizeSecrets, type PreparedKey, preparedKey, type SecretInput } from './secrets.js'
 import { assertFresh } from './timestamp.js'
 
 /** Options shared by `verify` and every adapter. */
@@ -40,12 +40,16 @@ export interface VerifiedWebhook<T = unknown> {
 
 export const DEFAULT_TOLERANCE_SECONDS = 300
 
-/** Validates the options once; adapters call it when their factory is called. */
-export function checkVerifyOptions(options: VerifyOptions): {
+/** The verify options once checked: what every verification with them works from. */
+export interface CheckedVerifyOptions {
   secrets: ReadonlyArray<string | Uint8Array>
   scheme: Scheme
   toleranceSeconds: number
-} {
+  now: Date | undefined
+}
+
+/** Validates the options once; adapters call it when their factory is called. */
+export function checkVerifyOptions(options: VerifyOptions): CheckedVerifyOptions {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('options must be an object with at least a secret')
   }
@@ -67,7 +71,7 @@ export function checkVerifyOptions(options: VerifyOptions): {
       )
     }
   }
-  return { secrets, scheme, toleranceSeconds }
+  return { secrets, scheme, toleranceSeconds, now }
 }
 
 async function ed25519Matches(
@@ -92,64 +96,61 @@ function anyDigestMatches(digest: Uint8Array, candidates: readonly Uint8Array[])
   return false
 }
 
+function hmacMatches(
+  key: unknown,
+  candidates: readonly Uint8Array[],
+  content: ReturnType<Scheme['content']>,
+): MaybePromise<boolean> {
+  const digest = crypto.hmacSha256(key, content)
+  return digest instanceof Promise
+    ? digest.then((d) => anyDigestMatches(d, candidates))
+    : anyDigestMatches(digest, candidates)
+}
+
+/** Whether one prepared key signed any candidate; a promise only where the crypto is async. */
+function keyMatches(
+  prepared: PreparedKey,
+  parts: SignedParts,
+  content: ReturnType<Scheme['content']>,
+): MaybePromise<boolean> {
+  if (prepared.type === 'hmac-sha256') {
+    const { key } = prepared
+    if (parts.signatures.length === 0) return false
+    return key instanceof Promise
+      ? key.then((k) => hmacMatches(k, parts.signatures, content))
+      : hmacMatches(key, parts.signatures, content)
+  }
+  const ed25519Candidates = parts.ed25519Signatures ?? []
+  if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
+    return ed25519Matches(prepared.key, ed25519Candidates, content)
+  }
+  return false
+}
+
 /**
- * Whether any secret's signature matches. Synchronous while everything it meets is (node:crypto
- * HMAC): an `await` per call costs more than the rest of the checks together for a small body.
- * The first key import, digest or Ed25519 check that is a promise hands the rest to the async loop.
+ * Whether any secret, from `start` on, signed the payload. Synchronous while everything it meets
+ * is (node:crypto HMAC): an `await` per call costs more than the rest of the checks together for
+ * a small body. The first secret whose check is a promise hands the rest on once it settles.
  */
 function anySignatureMatches(
   scheme: Scheme,
   secrets: ReadonlyArray<string | Uint8Array>,
   parts: SignedParts,
-  payload: string | Uint8Array,
-): MaybePromise<boolean> {
-  const hmacCandidates = parts.signatures
-  const ed25519Candidates = parts.ed25519Signatures ?? []
-  if (hmacCandidates.length === 0 && ed25519Candidates.length === 0) return false
-  const content = scheme.content(parts, payload)
-  for (let index = 0; index < secrets.length; index++) {
-    const prepared = preparedKey(scheme, secrets[index] as string | Uint8Array)
-    if (prepared.type === 'hmac-sha256') {
-      if (hmacCandidates.length === 0) continue
-      if (prepared.key instanceof Promise) {
-        return anySignatureMatchesFrom(index, scheme, secrets, parts, content)
-      }
-      const digest = crypto.hmacSha256(prepared.key, content)
-      if (digest instanceof Promise) {
-        return digest.then(
-          (computed) =>
-            anyDigestMatches(computed, hmacCandidates) ||
-            anySignatureMatchesFrom(index + 1, scheme, secrets, parts, content),
-        )
-      }
-      if (anyDigestMatches(digest, hmacCandidates)) return true
-    } else if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
-      return anySignatureMatchesFrom(index, scheme, secrets, parts, content)
-    }
-  }
-  return false
-}
-
-async function anySignatureMatchesFrom(
-  start: number,
-  scheme: Scheme,
-  secrets: ReadonlyArray<string | Uint8Array>,
-  parts: SignedParts,
   content: ReturnType<Scheme['content']>,
-): Promise<boolean> {
-  const hmacCandidates = parts.signatures
-  const ed25519Candidates = parts.ed25519Signatures ?? []
-  for (const secret of secrets.slice(start)) {
-    const prepared = preparedKey(scheme, secret)
-    if (prepared.type === 'hmac-sha256') {
-      if (hmacCandidates.length === 0) continue
-      const key = prepared.key instanceof Promise ? await prepared.key : prepared.key
-      const computed = crypto.hmacSha256(key, content)
-      const digest = computed instanceof Promise ? await computed : computed
-      if (anyDigestMatches(digest, hmacCandidates)) return true
-    } else if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
-      if (await ed25519Matches(prepared.key, ed25519Candidates, content)) return true
+  start = 0,
+): MaybePromise<boolean> {
+  for (let index = start; index < secrets.length; index++) {
+    const matched = keyMatches(
+      preparedKey(scheme, secrets[index] as string | Uint8Array),
+      parts,
+      content,
+    )
+    if (matched instanceof Promise) {
+      return matched.then(
+        (m) => m || anySignatureMatches(scheme, secrets, parts, content, index + 1),
+      )
     }
+    if (matched) return true
   }
   return false
 }
@@ -176,26 +177,20 @@ function assertRawPayload(payload: unknown): asserts payload is string | Uint8Ar
   )
 }
 
-/** What one verification works on: the options, and the request's body and headers. */
-interface Verification {
-  options: VerifyOptions
-  payload: string | Uint8Array
-  describe: boolean
-}
-
 function verified<T>(
   matched: boolean,
-  { options, payload, describe }: Verification,
-  scheme: Scheme,
-  toleranceSeconds: number,
+  checked: CheckedVerifyOptions,
+  payload: string | Uint8Array,
   header: HeaderGetter,
   parts: SignedParts,
+  describe: boolean,
 ): VerifiedWebhook<T> {
+  const { scheme } = checked
   if (!matched) {
     throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
   }
   if (parts.timestamp !== undefined) {
-    assertFresh(parts.timestamp, options.now ?? new Date(), toleranceSeconds)
+    assertFresh(parts.timestamp, checked.now ?? new Date(), checked.toleranceSeconds)
   }
   const event = parseBody(scheme, payload, header) as T
   // `verify` returns the event alone: the id and type would be computed for nothing.
@@ -209,41 +204,43 @@ function verified<T>(
 }
 
 /**
- * The verification without a promise when nothing on the way was asynchronous; throws instead of
- * rejecting. The options and the request come apart, so the receiver never copies its options per
- * request (`{ ...options, payload, headers }` costs ~1 us on Node 20: V8 leaves its fast path when
- * a spread is followed by new properties).
+ * One verification from checked options, without a promise when nothing on the way was
+ * asynchronous (node:crypto HMAC); throws instead of rejecting. The options and the request stay
+ * apart, so nothing copies the options per request (`{ ...options, payload, headers }` costs
+ * ~1 us on Node 20: V8 leaves its fast path when a spread is followed by new properties).
  */
 function verifyNow<T>(
-  options: VerifyOptions,
+  checked: CheckedVerifyOptions,
   payload: unknown,
   headers: unknown,
   describe: boolean,
 ): MaybePromise<VerifiedWebhook<T>> {
-  const { secrets, scheme, toleranceSeconds } = checkVerifyOptions(options)
   assertRawPayload(payload)
   if (typeof headers !== 'object' || headers === null) {
     throw new TypeError('headers must be a Headers object or a plain object of header values')
   }
+  const { scheme, secrets } = checked
   const header = headerGetter(headers as HeadersInput)
   const parts = scheme.read(header)
-  const matched = anySignatureMatches(scheme, secrets, parts, payload)
-  const verification: Verification = { options, payload, describe }
+  const hasCandidates = parts.signatures.length > 0 || (parts.ed25519Signatures?.length ?? 0) > 0
+  const matched =
+    hasCandidates && anySignatureMatches(scheme, secrets, parts, scheme.content(parts, payload))
   if (matched instanceof Promise) {
-    return matched.then((m) =>
-      verified<T>(m, verification, scheme, toleranceSeconds, header, parts),
-    )
+    return matched.then((m) => verified<T>(m, checked, payload, header, parts, describe))
   }
-  return verified<T>(matched, verification, scheme, toleranceSeconds, header, parts)
+  return verified<T>(matched, checked, payload, header, parts, describe)
 }
 
-/** `verifyWebhook` for options kept apart from the request (the receiver's per-request path). */
-export async function verifyRequest<T = unknown>(
-  options: VerifyOptions,
+/**
+ * `verifyWebhook` with options checked beforehand: the receiver checks its options once, when it
+ * is built, instead of on every request.
+ */
+export async function verifyChecked<T = unknown>(
+  checked: CheckedVerifyOptions,
   payload: string | Uint8Array,
   headers: HeadersInput,
 ): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(options, payload, headers, true)
+  const result = verifyNow<T>(checked, payload, headers, true)
   return result instanceof Promise ? await result : result
 }
 
@@ -255,7 +252,7 @@ export async function verifyRequest<T = unknown>(
  * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
  */
 export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(input, input.payload, input.headers, true)
+  const result = verifyNow<T>(checkVerifyOptions(input), input.payload, input.headers, true)
   return result instanceof Promise ? await result : result
 }
 
@@ -271,6 +268,6 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
  * })
  */
 export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
-  const result = verifyNow<T>(input, input.payload, input.headers, false)
+  const result = verifyNow<T>(checkVerifyOptions(input), input.payload, input.headers, false)
   return (result instanceof Promise ? await result : result).event
 }
