@@ -141,55 +141,62 @@ export function createProcessor<E = unknown>(options: ProcessorOptions<E>): Proc
     }
   }
 
-  async function runOnce(
+  /**
+   * Runs the handler under one held lease, up to `attempts` times with backoff in between, and
+   * completes the claim on success. After the last failure (or a lost lease) it returns the
+   * failure and leaves the claim to the caller, who reports it and then releases it.
+   */
+  async function runClaimed(
     event: E,
     c: Extract<Claim<E>, { kind: 'result' }>,
     token: string,
-  ): Promise<void> {
+    attempts: number,
+  ): Promise<{ error: unknown; attempts: number } | undefined> {
     const lease = holdLease(store, c.key, token, leaseMs)
     try {
-      await c.handler(event, { id: c.id, type: c.type, attempt: 1, signal: lease.signal })
-    } catch (error) {
-      lease.stop()
-      await store.release(c.key, token).catch(() => {})
-      throw error
-    }
-    lease.stop()
-    // The effect happened: a store hiccup here must not turn into a retry that repeats it.
-    await store.complete(c.key, token, { retentionMs }).catch(() => {})
-  }
-
-  async function runWithRetries(
-    event: E,
-    c: Extract<Claim<E>, { kind: 'result' }>,
-    token: string,
-  ): Promise<void> {
-    const lease = holdLease(store, c.key, token, leaseMs)
-    let lastError: unknown
-    let attempt = 0
-    try {
-      while (attempt < policy.attempts && !lease.signal.aborted) {
-        attempt++
+      for (let attempt = 1; ; attempt++) {
         try {
           await c.handler(event, { id: c.id, type: c.type, attempt, signal: lease.signal })
-          lease.stop()
-          await store.complete(c.key, token, { retentionMs }).catch(() => {})
-          return
         } catch (error) {
-          lastError = error
-          if (attempt < policy.attempts) await sleep(backoffDelay(policy, attempt))
+          if (attempt < attempts) await sleep(backoffDelay(policy, attempt))
+          if (attempt >= attempts || lease.signal.aborted) return { error, attempts: attempt }
+          continue
         }
+        lease.stop()
+        // The effect happened: a store hiccup here must not turn into a retry that repeats it.
+        await store.complete(c.key, token, { retentionMs }).catch(() => {})
+        return undefined
       }
-      lease.stop()
-      try {
-        await onDeadLetter(event, lastError, { id: c.id, type: c.type, attempts: attempt })
-      } catch (error) {
-        console.error('[hookguard] onDeadLetter threw', error)
-      }
-      await store.release(c.key, token).catch(() => {})
     } finally {
       lease.stop()
     }
+  }
+
+  const release = (c: Extract<Claim<E>, { kind: 'result' }>, token: string) =>
+    store.release(c.key, token).catch(() => {})
+
+  /** `ack: 'after'` and `process`: one run; a failure releases the claim and is rethrown. */
+  async function runOnce(event: E, c: Extract<Claim<E>, { kind: 'result' }>, token: string) {
+    const failure = await runClaimed(event, c, token, 1)
+    if (!failure) return
+    await release(c, token)
+    throw failure.error
+  }
+
+  /** `ack: 'before'`: retries, then the dead-letter hook, then the claim is released. */
+  async function runWithRetries(event: E, c: Extract<Claim<E>, { kind: 'result' }>, token: string) {
+    const failure = await runClaimed(event, c, token, policy.attempts)
+    if (!failure) return
+    try {
+      await onDeadLetter(event, failure.error, {
+        id: c.id,
+        type: c.type,
+        attempts: failure.attempts,
+      })
+    } catch (error) {
+      console.error('[hookguard] onDeadLetter threw', error)
+    }
+    await release(c, token)
   }
 
   return {
