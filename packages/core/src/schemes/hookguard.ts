@@ -1,7 +1,8 @@
 import { hexDecodeSignature, hexEncode, utf8Encode } from '../encoding.js'
+import type { HeaderGetter } from '../headers.js'
 import { parseTimestamp } from '../timestamp.js'
 import { malformed, requiredHeader } from './read.js'
-import type { Scheme } from './types.js'
+import type { Scheme, SignedParts } from './types.js'
 
 const TIMESTAMP = 'x-webhook-timestamp'
 const SIGNATURE = 'x-webhook-signature'
@@ -30,6 +31,36 @@ export function parseVersionedHex(text: string, version: string, display: string
   return out
 }
 
+/** Where a scheme of the `<version>=<hex>` kind with a separate timestamp header reads them. */
+interface TimestampedHexHeaders {
+  signature: string
+  signatureDisplay: string
+  timestamp: string
+  timestampDisplay: string
+  version: string
+}
+
+/**
+ * Reads a timestamp header (whole seconds) and the `version` entries of a comma-separated
+ * `version=hex` signature header: the layout hookguard's own scheme and Slack's share.
+ *
+ * @example
+ * read: (header) => readTimestampedHex(header, { signature: 'x-acme-signature', signatureDisplay: 'X-Acme-Signature', timestamp: 'x-acme-timestamp', timestampDisplay: 'X-Acme-Timestamp', version: 'v1' })
+ */
+export function readTimestampedHex(
+  header: HeaderGetter,
+  names: TimestampedHexHeaders,
+): SignedParts {
+  const signature = requiredHeader(header, names.signature, names.signatureDisplay)
+  const timestampText = requiredHeader(header, names.timestamp, names.timestampDisplay)
+  const timestamp = parseTimestamp(timestampText, names.timestampDisplay)
+  return {
+    timestamp,
+    timestampText,
+    signatures: parseVersionedHex(signature, names.version, names.signatureDisplay),
+  }
+}
+
 /**
  * The string secret as UTF-8 bytes, or the bytes as given: the key most HMAC senders use.
  *
@@ -48,16 +79,14 @@ export const rawSecretKey = (secret: string | Uint8Array): Uint8Array =>
  */
 export const hookguardScheme: Scheme = {
   name: 'hookguard',
-  read(header) {
-    const signature = requiredHeader(header, SIGNATURE, 'X-Webhook-Signature')
-    const timestampText = requiredHeader(header, TIMESTAMP, 'X-Webhook-Timestamp')
-    const timestamp = parseTimestamp(timestampText, 'X-Webhook-Timestamp')
-    return {
-      timestamp,
-      timestampText,
-      signatures: parseVersionedHex(signature, 'v1', 'X-Webhook-Signature'),
-    }
-  },
+  read: (header) =>
+    readTimestampedHex(header, {
+      signature: SIGNATURE,
+      signatureDisplay: 'X-Webhook-Signature',
+      timestamp: TIMESTAMP,
+      timestampDisplay: 'X-Webhook-Timestamp',
+      version: 'v1',
+    }),
   content: (parts, body) => [`${parts.timestampText}.`, body],
   key: rawSecretKey,
   headers: ({ signature, timestamp }) => ({

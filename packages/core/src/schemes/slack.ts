@@ -1,9 +1,8 @@
 import { hexEncode } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
-import { parseTimestamp } from '../timestamp.js'
 import { parseFormBody } from './form.js'
-import { parseVersionedHex, rawSecretKey } from './hookguard.js'
-import { objectField, requiredHeader, stringField } from './read.js'
+import { rawSecretKey, readTimestampedHex } from './hookguard.js'
+import { objectField, stringField } from './read.js'
 import type { Scheme } from './types.js'
 
 const SIGNATURE = 'x-slack-signature'
@@ -37,15 +36,14 @@ function isForm(text: string, header: HeaderGetter): boolean {
  */
 export const slackScheme: Scheme = {
   name: 'slack',
-  read(header) {
-    const signature = requiredHeader(header, SIGNATURE, 'X-Slack-Signature')
-    const timestampText = requiredHeader(header, TIMESTAMP, 'X-Slack-Request-Timestamp')
-    const timestamp = parseTimestamp(timestampText, 'X-Slack-Request-Timestamp')
-    const signatures = parseVersionedHex(signature, 'v0', 'X-Slack-Signature').filter(
-      (bytes) => bytes.byteLength === 32,
-    )
-    return { timestamp, timestampText, signatures }
-  },
+  read: (header) =>
+    readTimestampedHex(header, {
+      signature: SIGNATURE,
+      signatureDisplay: 'X-Slack-Signature',
+      timestamp: TIMESTAMP,
+      timestampDisplay: 'X-Slack-Request-Timestamp',
+      version: 'v0',
+    }),
   content: (parts, body) => [`v0:${parts.timestampText}:`, body],
   key: rawSecretKey,
   headers: ({ signature, timestamp }) => ({
