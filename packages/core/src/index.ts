@@ -32,7 +32,12 @@ export { backoffDelay, type RetryOptions, retryPolicy } from './retry.js'
 export { createRouter, type Handler, type HandlerContext, type Handlers } from './router.js'
 export { parseFormBody } from './schemes/form.js'
 export { githubScheme } from './schemes/github.js'
-export { hookguardScheme, parseVersionedHex, rawSecretKey } from './schemes/hookguard.js'
+export {
+  hookguardScheme,
+  parseVersionedHex,
+  rawSecretKey,
+  readTimestampedHex,
+} from './schemes/hookguard.js'
 export { objectField, requiredHeader, stringField } from './schemes/read.js'
 export { resolveScheme, type SchemeName, schemes } from './schemes/registry.js'
 export { shopifyScheme } from './schemes/shopify.js'

@@ -83,7 +83,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
    * The Redis key holding `key`'s record (before any ioredis `keyPrefix`), for inspection.
    *
    * @example
-   * await redis.hgetall(store.redisKey('hookguard:evt_1')) // { state, fingerprint, token? }
+   * await redis.get(store.redisKey('hookguard:evt_1')) // 'p|<fingerprint>|<token>' or 'c|<fingerprint>'
    */
   redisKey(key: string): string {
     checkKey(key)
