@@ -13,6 +13,8 @@ const alias = Object.fromEntries(
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    // Finds or starts the Redis the Redis suites use, or says in one line why they are skipped.
+    globalSetup: ['@hookguard/test-kit/redis-setup'],
     projects: [
       {
         resolve: { alias },

@@ -1,0 +1,15 @@
+export { signers } from './by-scheme.js'
+export { type GithubSignOptions, signGithub } from './github.js'
+export { hmac, type KitSigner, type KitSignOptions } from './hmac.js'
+export { signHookguard } from './hookguard.js'
+export { type ShopifySignOptions, signShopify } from './shopify.js'
+export { type SlackSignOptions, signSlack, slackForm } from './slack.js'
+export {
+  type Ed25519Pair,
+  ed25519Pair,
+  type StandardWebhooksSignOptions,
+  signStandardWebhooks,
+  signSvix,
+  standardWebhooksKey,
+} from './standard-webhooks.js'
+export { signStripe } from './stripe.js'
