@@ -1,14 +1,19 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
-const src = (pkg: string) =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url))
+const src = (pkg: string, entry = 'index') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url))
 
 // Tests run against the sources; the built packages are checked by publint/attw
-// and by the runtime tests that load dist/.
-const alias = Object.fromEntries(
-  ['core', 'express', 'fastify', 'hono', 'redis'].map((name) => [`@hookguard/${name}`, src(name)]),
-)
+// and by the runtime tests that load dist/. Exact matches, so `@hookguard/core` does not swallow
+// its subpaths.
+const alias = [
+  ...['core', 'express', 'fastify', 'hono', 'redis'].map((name) => ({
+    find: new RegExp(`^@hookguard/${name}$`),
+    replacement: src(name),
+  })),
+  { find: /^@hookguard\/core\/(adapter|scheme)$/, replacement: src('core', '$1') },
+]
 
 export default defineConfig({
   test: {
@@ -23,10 +28,15 @@ export default defineConfig({
       {
         // The same core suite again, with `#crypto` bound to the Web Crypto back end.
         resolve: {
-          alias: {
+          alias: [
             ...alias,
-            '#crypto': fileURLToPath(new URL('./packages/core/src/crypto/web.ts', import.meta.url)),
-          },
+            {
+              find: /^#crypto$/,
+              replacement: fileURLToPath(
+                new URL('./packages/core/src/crypto/web.ts', import.meta.url),
+              ),
+            },
+          ],
         },
         test: { name: 'web-crypto', include: ['packages/core/src/**/*.test.ts'] },
       },

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type IdempotencyStore,
-  MemoryIdempotencyStore,
-  type ReceiverOptions,
-  sign,
-} from '@hookguard/core'
+import { type IdempotencyStore, MemoryIdempotencyStore, sign } from '@hookguard/core'
+import type { ReceiverOptions } from '@hookguard/core/adapter'
 import { RedisIdempotencyStore } from '@hookguard/redis'
 import Redis from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'

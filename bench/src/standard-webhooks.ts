@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey } from 'node:crypto'
-import { sign, standardWebhooksKey, verify } from '@hookguard/core'
+import { sign, verify } from '@hookguard/core'
+import { standardWebhooksKey } from '@hookguard/core/scheme'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { Webhook as SvixWebhook } from 'svix'
 import { eventBody, kib, SIZES, secrets } from './fixtures.js'

@@ -1,4 +1,5 @@
-import { createReceiver, type SchemeName, sign } from '@hookguard/core'
+import { type SchemeName, sign } from '@hookguard/core'
+import { createReceiver } from '@hookguard/core/adapter'
 import { describe, expect, it } from 'vitest'
 
 // Every built-in scheme feeds routing and idempotency the same way: the scheme finds the

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import type { ReceiverOptions } from '@hookguard/core'
+import type { ReceiverOptions } from '@hookguard/core/adapter'
 import { webhook as expressWebhook } from '@hookguard/express'
 import hookguard from '@hookguard/fastify'
 import { webhook as honoWebhook } from '@hookguard/hono'

@@ -3,6 +3,12 @@ const encoder = new TextEncoder()
 // the decoder also drops a leading BOM so JSON.parse accepts the text.
 const decoder = new TextDecoder('utf-8')
 
+/**
+ * A string's UTF-8 bytes.
+ *
+ * @example
+ * utf8Encode('é') // Uint8Array [0xc3, 0xa9]
+ */
 export const utf8Encode = (text: string): Uint8Array => encoder.encode(text)
 
 export function utf8Decode(bytes: string | Uint8Array): string {
@@ -12,6 +18,12 @@ export function utf8Decode(bytes: string | Uint8Array): string {
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
+/**
+ * Lower-case hex, the form signature headers carry.
+ *
+ * @example
+ * hexEncode(new Uint8Array([0xab, 0x01])) // 'ab01'
+ */
 export function hexEncode(bytes: Uint8Array): string {
   let out = ''
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number]
@@ -59,7 +71,12 @@ function decodeHex(text: string, allocate: (length: number) => Uint8Array): Uint
   return out
 }
 
-/** Strict lowercase hex; anything else (odd length, A-F, other characters) is `undefined`. */
+/**
+ * Strict lowercase hex; anything else (odd length, A-F, other characters) is `undefined`.
+ *
+ * @example
+ * hexDecode('ab01') // Uint8Array [0xab, 0x01]; hexDecode('AB01') // undefined
+ */
 export const hexDecode = (text: string): Uint8Array | undefined => decodeHex(text, freshBytes)
 
 /** `hexDecode` for a signature read from a header: the result may share its `buffer`. */
@@ -116,6 +133,9 @@ function decodeBase64(
 /**
  * Strict padded standard base64 (groups of four, `=` only as the last one or two characters);
  * anything else is `undefined`. Bits after the last byte are ignored, as `atob` does.
+ *
+ * @example
+ * base64Decode('q80=') // Uint8Array [0xab, 0xcd]; base64Decode('q80') // undefined
  */
 export const base64Decode = (text: string): Uint8Array | undefined => decodeBase64(text, freshBytes)
 
@@ -123,6 +143,12 @@ export const base64Decode = (text: string): Uint8Array | undefined => decodeBase
 export const base64DecodeSignature = (text: string): Uint8Array | undefined =>
   decodeBase64(text, pooledBytes)
 
+/**
+ * Padded standard base64.
+ *
+ * @example
+ * base64Encode(new Uint8Array([0xab, 0xcd])) // 'q80='
+ */
 export function base64Encode(bytes: Uint8Array): string {
   let binary = ''
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number)

@@ -14,7 +14,12 @@ function join(value: string | string[] | undefined | null): string | undefined {
   return text === '' ? undefined : text
 }
 
-/** Wraps either header shape in one case-insensitive getter. */
+/**
+ * Wraps either header shape in one case-insensitive getter.
+ *
+ * @example
+ * headerGetter({ 'X-Webhook-Id': 'evt_1' })('x-webhook-id') // 'evt_1'
+ */
 export function headerGetter(headers: HeadersInput): HeaderGetter {
   if (isHeaders(headers)) return (name) => join(headers.get(name))
   return (name) => {

@@ -1,17 +1,7 @@
-export {
-  assertDeclaredLength,
-  BodyCollector,
-  checkMaxBodyBytes,
-  DEFAULT_MAX_BODY_BYTES,
-  type NodeReadableLike,
-  payloadTooLarge,
-  RequestAbortedError,
-  readNodeStream,
-  readWebStream,
-} from './body.js'
-export { base64Decode, base64Encode, hexDecode, hexEncode, utf8Encode } from './encoding.js'
+// What an application uses. Adapter authors: `@hookguard/core/adapter`; scheme authors:
+// `@hookguard/core/scheme`.
 export { ERROR_STATUS, type ErrorCode, WebhookVerificationError } from './errors.js'
-export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+export type { HeadersInput } from './headers.js'
 export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './memory-store.js'
 export {
   type AckMode,
@@ -21,40 +11,10 @@ export {
   type ProcessorOptions,
   type ProcessStatus,
 } from './processor.js'
-export {
-  createReceiver,
-  errorResponse,
-  type Outcome,
-  type Receiver,
-  type ReceiverOptions,
-} from './receiver.js'
-export { backoffDelay, type RetryOptions, retryPolicy } from './retry.js'
-export { createRouter, type Handler, type HandlerContext, type Handlers } from './router.js'
-export { parseFormBody } from './schemes/form.js'
-export { githubScheme } from './schemes/github.js'
-export {
-  hookguardScheme,
-  parseVersionedHex,
-  rawSecretKey,
-  readTimestampedHex,
-} from './schemes/hookguard.js'
-export { objectField, requiredHeader, stringField } from './schemes/read.js'
-export { resolveScheme, type SchemeName, schemes } from './schemes/registry.js'
-export { shopifyScheme } from './schemes/shopify.js'
-export { slackScheme } from './schemes/slack.js'
-export {
-  standardWebhooksKey,
-  standardWebhooksScheme,
-  svixScheme,
-} from './schemes/standard-webhooks.js'
-export { stripeScheme } from './schemes/stripe.js'
-export type {
-  Scheme,
-  SchemeKey,
-  SignatureAlgorithm,
-  SignatureInput,
-  SignedParts,
-} from './schemes/types.js'
+export type { RetryOptions } from './retry.js'
+export type { Handler, HandlerContext, Handlers } from './router.js'
+export { type SchemeName, schemes } from './schemes/registry.js'
+export type { Scheme } from './schemes/types.js'
 export type { SecretInput } from './secrets.js'
 export { type SignInput, sign } from './sign.js'
 export {
@@ -63,10 +23,7 @@ export {
   DEFAULT_RETENTION_MS,
   type IdempotencyStore,
 } from './store.js'
-export { parseTimestamp } from './timestamp.js'
 export {
-  checkVerifyOptions,
-  DEFAULT_TOLERANCE_SECONDS,
   type VerifiedWebhook,
   type VerifyInput,
   type VerifyOptions,

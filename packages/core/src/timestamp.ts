@@ -5,6 +5,9 @@ const DIGITS = /^\d{1,20}$/
 /**
  * Whole unix seconds, digits only: no sign, decimals, exponent or spaces.
  * `Number()` alone would let `''`, `'1e9'` or `' 12 '` through, and `NaN` skips naive range checks.
+ *
+ * @example
+ * parseTimestamp('1700000000', 'X-Acme-Timestamp') // 1700000000; '1.5' is INVALID_TIMESTAMP
  */
 export function parseTimestamp(text: string, header: string): number {
   if (!DIGITS.test(text)) {

@@ -1,10 +1,10 @@
+import { WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
   errorResponse,
   type Outcome,
   type ReceiverOptions,
-  WebhookVerificationError,
-} from '@hookguard/core'
+} from '@hookguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { readRawBody } from './raw-body.js'
 import { setWebhook } from './request.js'

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { WebhookVerificationError } from '@hookguard/core'
 import {
   assertDeclaredLength,
   payloadTooLarge,
   RequestAbortedError,
   readNodeStream,
-  WebhookVerificationError,
-} from '@hookguard/core'
+} from '@hookguard/core/adapter'
 
 // Registered, so the ESM and CJS builds of this package find each other's copy.
 const RAW_BODY = Symbol.for('hookguard.express.rawBody')

@@ -1,4 +1,4 @@
-import type { Outcome, Receiver } from '@hookguard/core'
+import type { Outcome, Receiver } from '@hookguard/core/adapter'
 import type { ErrorRequestHandler, Response } from 'express'
 import request from 'supertest'
 import { describe, expect, it, vi } from 'vitest'
@@ -9,8 +9,8 @@ import { body, event, SECRET, signedHeaders, versions } from './test-helpers.js'
 // receiver that returns a scripted outcome drives the adapter's side of that contract.
 const script = vi.hoisted(() => ({ outcome: undefined as (() => Promise<unknown>) | undefined }))
 
-vi.mock('@hookguard/core', async (importOriginal) => {
-  const core = await importOriginal<typeof import('@hookguard/core')>()
+vi.mock('@hookguard/core/adapter', async (importOriginal) => {
+  const core = await importOriginal<typeof import('@hookguard/core/adapter')>()
   return {
     ...core,
     createReceiver(options: Parameters<typeof core.createReceiver>[0]): Receiver {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
-import { RequestAbortedError } from '@hookguard/core'
+import { RequestAbortedError } from '@hookguard/core/adapter'
 import type { ErrorRequestHandler } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { webhook } from './middleware.js'

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
-import { assertDeclaredLength, type Outcome, WebhookVerificationError } from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { assertDeclaredLength, type Outcome } from '@hookguard/core/adapter'
 import type {
   FastifyReply,
   FastifyRequest,

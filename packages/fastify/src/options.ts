@@ -1,10 +1,5 @@
-import {
-  createReceiver,
-  type Receiver,
-  type ReceiverOptions,
-  type SecretInput,
-  type WebhookVerificationError,
-} from '@hookguard/core'
+import type { SecretInput, WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, type Receiver, type ReceiverOptions } from '@hookguard/core/adapter'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /**

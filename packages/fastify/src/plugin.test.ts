@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream'
-import { hookguardScheme } from '@hookguard/core'
+import { hookguardScheme } from '@hookguard/core/scheme'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FastifyWebhookOptions, hookguard } from './index.js'

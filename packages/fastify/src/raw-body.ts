@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream'
-import { RequestAbortedError, readNodeStream, WebhookVerificationError } from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { RequestAbortedError, readNodeStream } from '@hookguard/core/adapter'
 
 function unavailable(): WebhookVerificationError {
   return new WebhookVerificationError(

@@ -1,4 +1,5 @@
-import { errorResponse, type Outcome, type WebhookVerificationError } from '@hookguard/core'
+import type { WebhookVerificationError } from '@hookguard/core'
+import { errorResponse, type Outcome } from '@hookguard/core/adapter'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyWebhookOptions } from './options.js'
 

@@ -1,4 +1,5 @@
-import type { ReceiverOptions, WebhookVerificationError } from '@hookguard/core'
+import type { WebhookVerificationError } from '@hookguard/core'
+import type { ReceiverOptions } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 
 /**

@@ -1,10 +1,6 @@
-import {
-  assertDeclaredLength,
-  payloadTooLarge,
-  readWebStream,
-  utf8Encode,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { assertDeclaredLength, payloadTooLarge, readWebStream } from '@hookguard/core/adapter'
+import { utf8Encode } from '@hookguard/core/scheme'
 import type { HonoRequest } from 'hono'
 
 /** Where the signed bytes came from; the text cache is exact only for valid UTF-8 without a BOM. */

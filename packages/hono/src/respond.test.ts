@@ -1,4 +1,4 @@
-import type { Outcome } from '@hookguard/core'
+import type { Outcome } from '@hookguard/core/adapter'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { sendOutcome } from './respond.js'

@@ -1,4 +1,4 @@
-import type { Outcome } from '@hookguard/core'
+import type { Outcome } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 

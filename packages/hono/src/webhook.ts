@@ -1,9 +1,5 @@
-import {
-  createReceiver,
-  errorResponse,
-  type Outcome,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, errorResponse, type Outcome } from '@hookguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { checkHonoOptions, type HonoWebhookOptions } from './options.js'

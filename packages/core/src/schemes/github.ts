@@ -1,11 +1,10 @@
 import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { WebhookVerificationError } from '../errors.js'
 import type { HeaderGetter } from '../headers.js'
+import { defineScheme, hmacSignature } from './define.js'
 import { parseFormBody } from './form.js'
-import { rawSecretKey } from './hookguard.js'
 import { randomUuid } from './ids.js'
-import { malformed, stringField } from './read.js'
-import type { Scheme } from './types.js'
+import { invalidSignature, stringField } from './read.js'
 
 const SIGNATURE = 'x-hub-signature-256'
 const DISPLAY = 'X-Hub-Signature-256'
@@ -27,7 +26,7 @@ function isForm(header: HeaderGetter): boolean {
  * const { event, type } = await verifyWebhook({ scheme: 'github', payload, headers, secret })
  * if (type === 'issues.opened') console.log(event)
  */
-export const githubScheme: Scheme = {
+export const githubScheme = defineScheme({
   name: 'github',
   needsId: true,
   generateId: randomUuid,
@@ -40,12 +39,9 @@ export const githubScheme: Scheme = {
         `Missing ${DISPLAY} header${sha1Only ? ' (the SHA-1 X-Hub-Signature alone is not accepted)' : ''}`,
       )
     }
-    if (!text.startsWith(PREFIX)) throw malformed(`${DISPLAY} must start with ${PREFIX}`)
-    const bytes = hexDecodeSignature(text.slice(PREFIX.length))
-    return { signatures: bytes?.byteLength === 32 ? [bytes] : [] }
+    if (!text.startsWith(PREFIX)) throw invalidSignature(`${DISPLAY} must start with ${PREFIX}`)
+    return { signatures: hmacSignature(hexDecodeSignature(text.slice(PREFIX.length))) }
   },
-  content: (_parts, body) => [body],
-  key: rawSecretKey,
   headers: ({ signature, id }) => ({
     [SIGNATURE]: `${PREFIX}${hexEncode(signature)}`,
     ...(id === undefined ? {} : { 'x-github-delivery': id }),
@@ -64,4 +60,4 @@ export const githubScheme: Scheme = {
     const action = stringField(event, 'action')
     return action === undefined ? name : `${name}.${action}`
   },
-}
+})

@@ -15,8 +15,14 @@ export function requiredHeader(header: HeaderGetter, name: string, display: stri
   return value
 }
 
-/** `INVALID_SIGNATURE` with a message: a malformed header is reported like a mismatch. */
-export function malformed(message: string): WebhookVerificationError {
+/**
+ * `INVALID_SIGNATURE` with a message, for `read` to throw: a malformed header is reported like a
+ * mismatch.
+ *
+ * @example
+ * if (!text.startsWith('sha256=')) throw invalidSignature('X-Acme-Signature must start with sha256=')
+ */
+export function invalidSignature(message: string): WebhookVerificationError {
   return new WebhookVerificationError('INVALID_SIGNATURE', message)
 }
 

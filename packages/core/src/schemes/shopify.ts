@@ -1,8 +1,7 @@
 import { base64DecodeSignature, base64Encode } from '../encoding.js'
-import { rawSecretKey } from './hookguard.js'
+import { defineScheme, hmacSignature } from './define.js'
 import { randomUuid } from './ids.js'
 import { requiredHeader } from './read.js'
-import type { Scheme } from './types.js'
 
 const SIGNATURE = 'x-shopify-hmac-sha256'
 
@@ -15,20 +14,18 @@ const SIGNATURE = 'x-shopify-hmac-sha256'
  * @example
  * await verify({ scheme: 'shopify', payload, headers, secret: process.env.SHOPIFY_API_SECRET! })
  */
-export const shopifyScheme: Scheme = {
+export const shopifyScheme = defineScheme({
   name: 'shopify',
   needsId: true,
   generateId: randomUuid,
   read(header) {
-    const bytes = base64DecodeSignature(requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256'))
-    return { signatures: bytes?.byteLength === 32 ? [bytes] : [] }
+    const text = requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256')
+    return { signatures: hmacSignature(base64DecodeSignature(text)) }
   },
-  content: (_parts, body) => [body],
-  key: rawSecretKey,
   headers: ({ signature, id }) => ({
     [SIGNATURE]: base64Encode(signature),
     ...(id === undefined ? {} : { 'x-shopify-webhook-id': id }),
   }),
   eventId: (_event, header) => header('x-shopify-webhook-id'),
   eventType: (_event, header) => header('x-shopify-topic')?.replaceAll('/', '.'),
-}
+})

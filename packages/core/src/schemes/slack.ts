@@ -1,9 +1,9 @@
 import { hexEncode } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
+import { defineScheme } from './define.js'
 import { parseFormBody } from './form.js'
-import { rawSecretKey, readTimestampedHex } from './hookguard.js'
 import { objectField, stringField } from './read.js'
-import type { Scheme } from './types.js'
+import { readTimestampedHex } from './versioned-hex.js'
 
 const SIGNATURE = 'x-slack-signature'
 const TIMESTAMP = 'x-slack-request-timestamp'
@@ -34,7 +34,7 @@ function isForm(text: string, header: HeaderGetter): boolean {
  * @example
  * const event = await verify({ scheme: 'slack', payload, headers, secret: process.env.SLACK_SIGNING_SECRET! })
  */
-export const slackScheme: Scheme = {
+export const slackScheme = defineScheme({
   name: 'slack',
   read: (header) =>
     readTimestampedHex(header, {
@@ -45,7 +45,6 @@ export const slackScheme: Scheme = {
       version: 'v0',
     }),
   content: (parts, body) => [`v0:${parts.timestampText}:`, body],
-  key: rawSecretKey,
   headers: ({ signature, timestamp }) => ({
     [TIMESTAMP]: String(timestamp),
     [SIGNATURE]: `v0=${hexEncode(signature)}`,
@@ -76,4 +75,4 @@ export const slackScheme: Scheme = {
     if (type === 'event_callback') return stringField(objectField(event, 'event'), 'type') ?? type
     return type
   },
-}
+})

@@ -1,7 +1,7 @@
 import { base64Decode, base64DecodeSignature, base64Encode } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
 import { parseTimestamp } from '../timestamp.js'
-import { malformed, requiredHeader } from './read.js'
+import { invalidSignature, requiredHeader } from './read.js'
 import type { Scheme, SchemeKey } from './types.js'
 
 // The names double as the display names in error messages: the senders spell them in lower case.
@@ -84,7 +84,7 @@ function readSignatures(
     if (version === 'v1' && bytes?.byteLength === 32) signatures.push(bytes)
     if (version === 'v1a' && bytes?.byteLength === 64) ed25519Signatures.push(bytes)
   }
-  if (!seen) throw malformed(`${display} has no v1 or v1a signature`)
+  if (!seen) throw invalidSignature(`${display} has no v1 or v1a signature`)
   return { signatures, ed25519Signatures }
 }
 
@@ -99,7 +99,7 @@ function createScheme(name: string, primary: HeaderNames, other: HeaderNames): S
       const timestampText = requiredHeader(header, names.timestamp, names.timestamp)
       const timestamp = parseTimestamp(timestampText, names.timestamp)
       // The spec forbids `.` in ids: the signed content joins id, timestamp and body with dots.
-      if (id.includes('.')) throw malformed(`${names.id} must not contain "."`)
+      if (id.includes('.')) throw invalidSignature(`${names.id} must not contain "."`)
       const { signatures, ed25519Signatures } = readSignatures(signature, names.signature)
       return { id, timestamp, timestampText, signatures, ed25519Signatures }
     },

@@ -1,8 +1,7 @@
 import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { parseTimestamp } from '../timestamp.js'
-import { rawSecretKey } from './hookguard.js'
-import { malformed, requiredHeader } from './read.js'
-import type { Scheme } from './types.js'
+import { defineScheme, hmacSignature } from './define.js'
+import { invalidSignature, requiredHeader } from './read.js'
 
 const SIGNATURE = 'stripe-signature'
 const DISPLAY = 'Stripe-Signature'
@@ -21,7 +20,7 @@ const DISPLAY = 'Stripe-Signature'
  *   secret: process.env.STRIPE_WEBHOOK_SECRET!,
  * })
  */
-export const stripeScheme: Scheme = {
+export const stripeScheme = defineScheme({
   name: 'stripe',
   read(header) {
     const text = requiredHeader(header, SIGNATURE, DISPLAY)
@@ -35,22 +34,20 @@ export const stripeScheme: Scheme = {
       const value = entry.slice(eq + 1).trim()
       if (key === 't') {
         // Stripe's own parser keeps the last `t`; two of them is not a header Stripe sends.
-        if (timestampText !== undefined) throw malformed(`${DISPLAY} has more than one t=`)
+        if (timestampText !== undefined) throw invalidSignature(`${DISPLAY} has more than one t=`)
         timestampText = value
       } else if (key === 'v1') {
         seen = true
-        const bytes = hexDecodeSignature(value)
-        if (bytes?.byteLength === 32) signatures.push(bytes)
+        signatures.push(...hmacSignature(hexDecodeSignature(value)))
       }
     }
-    if (timestampText === undefined) throw malformed(`${DISPLAY} has no t= timestamp`)
+    if (timestampText === undefined) throw invalidSignature(`${DISPLAY} has no t= timestamp`)
     const timestamp = parseTimestamp(timestampText, `${DISPLAY} t=`)
-    if (!seen) throw malformed(`${DISPLAY} has no v1 signature`)
+    if (!seen) throw invalidSignature(`${DISPLAY} has no v1 signature`)
     return { timestamp, timestampText, signatures }
   },
   content: (parts, body) => [`${parts.timestampText}.`, body],
-  key: rawSecretKey,
   headers: ({ signature, timestamp }) => ({
     [SIGNATURE]: `t=${timestamp},v1=${hexEncode(signature)}`,
   }),
-}
+})

@@ -49,22 +49,19 @@ export type SchemeKey =
  * becomes a key, how the body is parsed and where an event's id and type are found.
  * Pass one as `scheme` to `verify`, `sign` or any adapter.
  *
- * @example
- * import { type Scheme, hexDecode, hexEncode, rawSecretKey, requiredHeader } from '@hookguard/core'
+ * Most schemes are written with `defineScheme` from `@hookguard/core/scheme`, which fills in the
+ * usual `key` and `content`.
  *
- * // Acme sends `X-Acme-Signature: <hex HMAC-SHA256 of the body>` and `X-Acme-Delivery`.
+ * @example
+ * import { type Scheme, hexEncode, rawSecretKey, signBodyOnly } from '@hookguard/core/scheme'
+ *
  * const acme: Scheme = {
  *   name: 'acme',
- *   read(header) {
- *     const bytes = hexDecode(requiredHeader(header, 'x-acme-signature', 'X-Acme-Signature'))
- *     return { signatures: bytes ? [bytes] : [] }
- *   },
- *   content: (_parts, body) => [body],
+ *   read: (header) => readAcmeHeaders(header),
+ *   content: signBodyOnly,
  *   key: rawSecretKey,
  *   headers: ({ signature }) => ({ 'x-acme-signature': hexEncode(signature) }),
- *   eventId: (_event, header) => header('x-acme-delivery'),
  * }
- * const event = await verify({ payload, headers, secret, scheme: acme })
  */
 export interface Scheme {
   readonly name: string

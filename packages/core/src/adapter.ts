@@ -1,0 +1,22 @@
+// `@hookguard/core/adapter`: what a framework adapter needs besides the main entry.
+export {
+  assertDeclaredLength,
+  BodyCollector,
+  checkMaxBodyBytes,
+  DEFAULT_MAX_BODY_BYTES,
+  type NodeReadableLike,
+  payloadTooLarge,
+  RequestAbortedError,
+  readNodeStream,
+  readWebStream,
+} from './body.js'
+export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+export {
+  createReceiver,
+  errorResponse,
+  type Outcome,
+  type Receiver,
+  type ReceiverOptions,
+} from './receiver.js'
+export { backoffDelay, type RetryPolicy, retryPolicy } from './retry.js'
+export { createRouter } from './router.js'
