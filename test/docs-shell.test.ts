@@ -14,15 +14,13 @@ import { type Block, outputMatches, readBlocks, readmePaths } from './docs/block
 import { type Background, freePort, readerEnv, runShell, startBackground } from './docs/shell.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const readmes = readmePaths(root).map((path) => ({
-  file: path.slice(root.length),
-  blocks: readBlocks(root, path),
-}))
+const readmes = readmePaths(root)
+  .map((path) => ({ file: path.slice(root.length), blocks: readBlocks(root, path) }))
+  .filter(({ blocks }) => blocks.some((block) => block.kind === 'shell'))
 const SHELL_TIMEOUT_MS = 120_000
 
 describe.concurrent.each(readmes)('$file', ({ file, blocks }) => {
   const shell = blocks.filter((block) => block.kind === 'shell' || block.output)
-  if (shell.length === 0) return
   describe.sequential('shell blocks', () => {
     const servers: Background[] = []
     const temps: string[] = []
