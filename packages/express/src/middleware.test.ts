@@ -1,20 +1,19 @@
 import { WebhookVerificationError } from '@hookguard/core'
+import { BODY, EVENT, MiB, NOW, NOW_S, SECRET, signedJson } from '@hookguard/test-kit'
 import type { ErrorRequestHandler, Request } from 'express'
 import request from 'supertest'
 import { describe, expect, it } from 'vitest'
 import { webhook } from './middleware.js'
 import { keepRawBody } from './raw-body.js'
 import { webhookEvent } from './request.js'
-import { body, event, MiB, SECRET, signedHeaders, versions } from './test-helpers.js'
-
-const nowS = () => Math.floor(Date.now() / 1000)
+import { versions } from './test-versions.js'
 
 describe.each(versions)('webhook() on $name', ({ express }) => {
-  /** A webhook route plus the events its handler saw. */
+  /** A webhook route plus the events its handler saw; the clock is the kit's `NOW` unless given. */
   function appWith(options: Parameters<typeof webhook>[0] = { secret: SECRET }) {
     const app = express()
     const seen: unknown[] = []
-    app.post('/webhooks', webhook(options), (req, res) => {
+    app.post('/webhooks', webhook({ now: NOW, ...options }), (req, res) => {
       seen.push(req.webhook)
       res.json({ received: true })
     })
@@ -24,25 +23,19 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
   describe('success', () => {
     it('verifies a signed event and hands it to the route handler as req.webhook', async () => {
       const { app, seen } = appWith()
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(res.status).toBe(200)
       expect(res.body).toEqual({ received: true })
-      expect(seen).toEqual([event])
+      expect(seen).toEqual([EVENT])
     })
 
     it('narrows the event with webhookEvent<T>(req)', async () => {
       const app = express()
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) => {
-        const verified = webhookEvent<typeof event>(req)
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) => {
+        const verified = webhookEvent<typeof EVENT>(req)
         res.json({ order: verified.data.object.id, type: verified.type })
       })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(res.body).toEqual({ order: 'ord_1', type: 'order.created' })
     })
 
@@ -71,7 +64,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       // superagent would JSON-encode a Buffer sent as application/json.
       const res = await request(app)
         .post('/webhooks')
-        .set({ ...(await signedHeaders(bytes)), 'content-type': 'application/octet-stream' })
+        .set({ ...signedJson(bytes), 'content-type': 'application/octet-stream' })
         .send(bytes)
       expect(res.status).toBe(200)
       expect(seen).toEqual([{ id: 'evt_b', type: 'x', note: '\ufffd' }])
@@ -79,51 +72,39 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
 
     it('accepts any of several rotated secrets', async () => {
       const { app } = appWith({ secret: ['whsec_new_secret_value', SECRET] })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(res.status).toBe(200)
     })
 
     it('works mounted with app.use, for the path and its sub-paths', async () => {
       const app = express()
-      app.use('/webhooks', webhook({ secret: SECRET }))
+      app.use('/webhooks', webhook({ secret: SECRET, now: NOW }))
       app.post('/webhooks', (req, res) =>
-        res.json({ at: 'root', type: (req.webhook as typeof event).type }),
+        res.json({ at: 'root', type: (req.webhook as typeof EVENT).type }),
       )
       app.post('/webhooks/shop', (req, res) =>
-        res.json({ at: 'shop', id: (req.webhook as typeof event).id }),
+        res.json({ at: 'shop', id: (req.webhook as typeof EVENT).id }),
       )
       app.post('/other', (_req, res) => res.json({ at: 'other' }))
 
-      const root = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const root = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(root.body).toEqual({ at: 'root', type: 'order.created' })
-      const shop = await request(app)
-        .post('/webhooks/shop')
-        .set(await signedHeaders(body))
-        .send(body)
-      expect(shop.body).toEqual({ at: 'shop', id: 'evt_express_1' })
-      const unsigned = await request(app).post('/webhooks/shop').send(body)
+      const shop = await request(app).post('/webhooks/shop').set(signedJson(BODY)).send(BODY)
+      expect(shop.body).toEqual({ at: 'shop', id: 'evt_1' })
+      const unsigned = await request(app).post('/webhooks/shop').send(BODY)
       expect(unsigned.status).toBe(401)
-      const other = await request(app).post('/other').send(body)
+      const other = await request(app).post('/other').send(BODY)
       expect(other.body).toEqual({ at: 'other' })
     })
 
     it('a second webhook() on the same request verifies the bytes the first one read', async () => {
       const app = express()
-      app.use('/webhooks', webhook({ secret: SECRET }))
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
-        res.json({ id: (req.webhook as typeof event).id }),
+      app.use('/webhooks', webhook({ secret: SECRET, now: NOW }))
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) =>
+        res.json({ id: (req.webhook as typeof EVENT).id }),
       )
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
-      expect(res.body).toEqual({ id: 'evt_express_1' })
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
+      expect(res.body).toEqual({ id: 'evt_1' })
     })
   })
 
@@ -146,7 +127,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const res = await request(app)
         .post('/webhooks')
         .set('content-type', 'application/json')
-        .send(body)
+        .send(BODY)
       await expectError(res, 'MISSING_HEADER', 401, seen)
     })
 
@@ -154,8 +135,8 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const { app, seen } = appWith()
       const res = await request(app)
         .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body.replace('4200', '1'))
+        .set(signedJson(BODY))
+        .send(BODY.replace('4200', '1'))
       await expectError(res, 'INVALID_SIGNATURE', 401, seen)
     })
 
@@ -163,18 +144,18 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const { app, seen } = appWith()
       const res = await request(app)
         .post('/webhooks')
-        .set(await signedHeaders(body, { secret: 'whsec_someone_else' }))
-        .send(body)
+        .set(signedJson(BODY, { secret: 'whsec_someone_else' }))
+        .send(BODY)
       await expectError(res, 'INVALID_SIGNATURE', 401, seen)
     })
 
     it('INVALID_TIMESTAMP (401) for a timestamp that is not whole seconds', async () => {
       const { app, seen } = appWith()
-      const headers = await signedHeaders(body)
+      const headers = signedJson(BODY)
       const res = await request(app)
         .post('/webhooks')
         .set({ ...headers, 'x-webhook-timestamp': '12.5' })
-        .send(body)
+        .send(BODY)
       await expectError(res, 'INVALID_TIMESTAMP', 401, seen)
     })
 
@@ -182,44 +163,38 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const { app, seen } = appWith()
       const res = await request(app)
         .post('/webhooks')
-        .set(await signedHeaders(body, { timestamp: nowS() - 3600 }))
-        .send(body)
+        .set(signedJson(BODY, { timestamp: NOW_S - 3600 }))
+        .send(BODY)
       await expectError(res, 'TIMESTAMP_EXPIRED', 401, seen)
     })
 
     it('honours toleranceSeconds and now from the options', async () => {
-      const timestamp = nowS() - 3600
+      const timestamp = NOW_S - 3600
       const { app } = appWith({ secret: SECRET, now: new Date(timestamp * 1000 + 10_000) })
       const res = await request(app)
         .post('/webhooks')
-        .set(await signedHeaders(body, { timestamp }))
-        .send(body)
+        .set(signedJson(BODY, { timestamp }))
+        .send(BODY)
       expect(res.status).toBe(200)
       const strict = appWith({ secret: SECRET, toleranceSeconds: 5 })
       const stale = await request(strict.app)
         .post('/webhooks')
-        .set(await signedHeaders(body, { timestamp: nowS() - 60 }))
-        .send(body)
+        .set(signedJson(BODY, { timestamp: NOW_S - 60 }))
+        .send(BODY)
       expect(stale.body.code).toBe('TIMESTAMP_EXPIRED')
     })
 
     it('INVALID_PAYLOAD (400) for a correctly signed body that is not JSON', async () => {
       const { app, seen } = appWith()
       const text = 'not json at all'
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(text))
-        .send(text)
+      const res = await request(app).post('/webhooks').set(signedJson(text)).send(text)
       await expectError(res, 'INVALID_PAYLOAD', 400, seen)
     })
 
     it('PAYLOAD_TOO_LARGE (413) for a body over maxBodyBytes', async () => {
       const { app, seen } = appWith({ secret: SECRET, maxBodyBytes: 1024 })
       const large = JSON.stringify({ id: 'evt_big', type: 'x', pad: 'a'.repeat(2048) })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(large))
-        .send(large)
+      const res = await request(app).post('/webhooks').set(signedJson(large)).send(large)
       await expectError(res, 'PAYLOAD_TOO_LARGE', 413, seen)
       expect(res.body.error).toContain('1024')
     })
@@ -233,10 +208,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       })
       expect(Buffer.byteLength(padded)).toBe(1024)
       const { app } = appWith({ secret: SECRET, maxBodyBytes: 1024 })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(padded))
-        .send(padded)
+      const res = await request(app).post('/webhooks').set(signedJson(padded)).send(padded)
       expect(res.status).toBe(200)
     })
 
@@ -250,7 +222,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
           framing.push(req.headers['content-length'], req.headers['transfer-encoding'])
           next()
         },
-        webhook({ secret: SECRET, maxBodyBytes: 4096 }),
+        webhook({ secret: SECRET, now: NOW, maxBodyBytes: 4096 }),
         (req, res) => {
           seen.push(req.webhook)
           res.json({ received: true })
@@ -265,7 +237,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
 
     it('PAYLOAD_TOO_LARGE (413) from a declared 50 MiB Content-Length, before the body is read', async () => {
       const { app, seen } = appWith()
-      // Only the declaration is sent: an adapter that waited for the body would never answer.
+      // Only the declaration is sent: an adapter that waited for the BODY would never answer.
       const res = await request(app)
         .post('/webhooks')
         .set({ 'content-type': 'application/json', 'content-length': String(50 * MiB) })
@@ -278,14 +250,11 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const app = express()
       const seen: unknown[] = []
       app.use(express.json())
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) => {
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) => {
         seen.push(req.webhook)
         res.json({ received: true })
       })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       await expectError(res, 'RAW_BODY_UNAVAILABLE', 500, seen)
       expect(res.body.error).toContain('express.json({ verify: keepRawBody })')
       expect(res.body.error).toContain('before any global body parser')
@@ -295,7 +264,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const app = express()
       const seen: unknown[] = []
       app.use(express.urlencoded({ extended: false }))
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) => {
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) => {
         seen.push(req.webhook)
         res.json({ received: true })
       })
@@ -303,7 +272,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const res = await request(app)
         .post('/webhooks')
         .set({
-          ...(await signedHeaders(form)),
+          ...signedJson(form),
           'content-type': 'application/x-www-form-urlencoded',
         })
         .send(form)
@@ -317,14 +286,11 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
         req.on('data', () => {})
         req.on('end', () => next())
       })
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) => {
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) => {
         seen.push(req.webhook)
         res.json({ received: true })
       })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       await expectError(res, 'RAW_BODY_UNAVAILABLE', 500, seen)
       expect(res.body.error).toContain('already read')
     })
@@ -333,18 +299,15 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
   describe('bodies read by express parsers', () => {
     it('uses the Buffer express.raw() left on the route', async () => {
       const app = express()
-      app.post('/webhooks', express.raw({ type: '*/*' }), webhook({ secret: SECRET }), (req, res) =>
-        res.json({ type: (req.webhook as typeof event).type }),
+      app.post(
+        '/webhooks',
+        express.raw({ type: '*/*' }),
+        webhook({ secret: SECRET, now: NOW }),
+        (req, res) => res.json({ type: (req.webhook as typeof EVENT).type }),
       )
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(res.body).toEqual({ type: 'order.created' })
-      const tampered = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(`${body} `)
+      const tampered = await request(app).post('/webhooks').set(signedJson(BODY)).send(`${BODY} `)
       expect(tampered.body.code).toBe('INVALID_SIGNATURE')
     })
 
@@ -353,13 +316,10 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       app.post(
         '/webhooks',
         express.raw({ type: '*/*' }),
-        webhook({ secret: SECRET, maxBodyBytes: 16 }),
+        webhook({ secret: SECRET, now: NOW, maxBodyBytes: 16 }),
         (_req, res) => res.json({ received: true }),
       )
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(res.status).toBe(413)
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE')
     })
@@ -375,14 +335,11 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
             next()
           })
         })
-        app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
-          res.json({ id: (req.webhook as typeof event).id }),
+        app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) =>
+          res.json({ id: (req.webhook as typeof EVENT).id }),
         )
-        const res = await request(app)
-          .post('/webhooks')
-          .set(await signedHeaders(body))
-          .send(body)
-        expect(res.body).toEqual({ id: 'evt_express_1' })
+        const res = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
+        expect(res.body).toEqual({ id: 'evt_1' })
       }
     })
 
@@ -390,14 +347,14 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       // Express 4's parsers set req.body = {} even when they skip; the stream is still unread.
       const app = express()
       app.use(express.json())
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
-        res.json({ id: (req.webhook as typeof event).id }),
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) =>
+        res.json({ id: (req.webhook as typeof EVENT).id }),
       )
       const res = await request(app)
         .post('/webhooks')
-        .set({ ...(await signedHeaders(body)), 'content-type': 'text/plain' })
-        .send(body)
-      expect(res.body).toEqual({ id: 'evt_express_1' })
+        .set({ ...signedJson(BODY), 'content-type': 'text/plain' })
+        .send(BODY)
+      expect(res.body).toEqual({ id: 'evt_1' })
     })
   })
 
@@ -412,7 +369,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
             .type('text')
             .send(`nope: ${error.code}`),
       })
-      const res = await request(app).post('/webhooks').send(body)
+      const res = await request(app).post('/webhooks').send(BODY)
       expect(res.status).toBe(403)
       expect(res.text).toBe('nope: MISSING_HEADER')
       expect(seenErrors).toHaveLength(1)
@@ -423,7 +380,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
       const app = express()
       app.post(
         '/webhooks',
-        webhook({ secret: SECRET, onError: (error, _req, _res, next) => next(error) }),
+        webhook({ secret: SECRET, now: NOW, onError: (error, _req, _res, next) => next(error) }),
         (_req, res) => res.json({ received: true }),
       )
       const handler: ErrorRequestHandler = (error, _req, res, _next) => {
@@ -432,10 +389,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
           .json({ handled: error instanceof WebhookVerificationError, code: error.code })
       }
       app.use(handler)
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send('{}')
+      const res = await request(app).post('/webhooks').set(signedJson(BODY)).send('{}')
       expect(res.status).toBe(499)
       expect(res.body).toEqual({ handled: true, code: 'INVALID_SIGNATURE' })
     })
@@ -452,7 +406,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
         },
       ]) {
         const { app } = appWith({ secret: SECRET, onError })
-        const res = await request(app).post('/webhooks').send(body)
+        const res = await request(app).post('/webhooks').send(BODY)
         expect(res.status).toBe(401)
         expect(res.body.code).toBe('MISSING_HEADER')
       }
@@ -465,6 +419,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
         '/webhooks',
         webhook({
           secret: SECRET,
+          now: NOW,
           onError: async () => {
             throw new Error('logger down')
           },
@@ -475,7 +430,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
         res.status(502).json({ message: error.message })
       }
       app.use(handler)
-      const res = await request(app).post('/webhooks').send(body)
+      const res = await request(app).post('/webhooks').send(BODY)
       expect(res.status).toBe(502)
       expect(res.body).toEqual({ message: 'logger down' })
     })
@@ -502,7 +457,7 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
   describe('the rest of the app', () => {
     it('a JSON route in the same app keeps its own parsing', async () => {
       const app = express()
-      app.post('/webhooks', webhook({ secret: SECRET }), (_req, res) =>
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (_req, res) =>
         res.json({ received: true }),
       )
       app.use(express.json())
@@ -512,33 +467,24 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
 
       const echo = await request(app).post('/api/echo').send({ hello: 'world' })
       expect(echo.body).toEqual({ echo: { hello: 'world' }, webhook: null })
-      const hook = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(body))
-        .send(body)
+      const hook = await request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
       expect(hook.body).toEqual({ received: true })
     })
 
     it('with express.json({ verify: keepRawBody }) globally, both routes work', async () => {
       const app = express()
       app.use(express.json({ verify: keepRawBody }))
-      app.post('/webhooks', webhook({ secret: SECRET }), (req, res) =>
-        res.json({ id: (req.webhook as typeof event).id, parsed: req.body }),
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (req, res) =>
+        res.json({ id: (req.webhook as typeof EVENT).id, parsed: req.body }),
       )
       app.post('/api/echo', (req, res) => res.json({ echo: req.body }))
 
       // Whitespace the parser would drop on re-serialisation: only the kept bytes verify.
-      const spaced = JSON.stringify(event, null, 2)
-      const hook = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(spaced))
-        .send(spaced)
+      const spaced = JSON.stringify(EVENT, null, 2)
+      const hook = await request(app).post('/webhooks').set(signedJson(spaced)).send(spaced)
       expect(hook.status).toBe(200)
-      expect(hook.body).toEqual({ id: 'evt_express_1', parsed: event })
-      const tampered = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders(spaced))
-        .send(body)
+      expect(hook.body).toEqual({ id: 'evt_1', parsed: EVENT })
+      const tampered = await request(app).post('/webhooks').set(signedJson(spaced)).send(BODY)
       expect(tampered.body.code).toBe('INVALID_SIGNATURE')
       const echo = await request(app).post('/api/echo').send({ hello: 'world' })
       expect(echo.body).toEqual({ echo: { hello: 'world' } })
@@ -547,14 +493,11 @@ describe.each(versions)('webhook() on $name', ({ express }) => {
     it('a request the verifier rejects never reaches the next handler', async () => {
       let reached = false
       const app = express()
-      app.post('/webhooks', webhook({ secret: SECRET }), (_req, res) => {
+      app.post('/webhooks', webhook({ secret: SECRET, now: NOW }), (_req, res) => {
         reached = true
         res.json({ received: true })
       })
-      const res = await request(app)
-        .post('/webhooks')
-        .set(await signedHeaders('{}'))
-        .send(body)
+      const res = await request(app).post('/webhooks').set(signedJson('{}')).send(BODY)
       expect(res.status).toBe(401)
       expect(reached).toBe(false)
     })

@@ -1,9 +1,10 @@
 import type { Outcome, Receiver } from '@hookguard/core/adapter'
+import { BODY, EVENT, NOW, SECRET, signedJson } from '@hookguard/test-kit'
 import type { ErrorRequestHandler, Response } from 'express'
 import request from 'supertest'
 import { describe, expect, it, vi } from 'vitest'
 import { webhook } from './middleware.js'
-import { body, event, SECRET, signedHeaders, versions } from './test-helpers.js'
+import { versions } from './test-versions.js'
 
 // Core's receiver answers 'respond' only once processing (`on` handlers) lands; until then a
 // receiver that returns a scripted outcome drives the adapter's side of that contract.
@@ -38,7 +39,7 @@ describe.each(versions)("the 'respond' outcome on $name", ({ express }) => {
         state.res = res
         next()
       },
-      webhook({ secret: SECRET }),
+      webhook({ secret: SECRET, now: NOW }),
       (_req, res) => {
         state.reachedHandler = true
         res.json({ from: 'handler' })
@@ -52,10 +53,7 @@ describe.each(versions)("the 'respond' outcome on $name", ({ express }) => {
   }
 
   async function send(app: ReturnType<typeof appWith>['app']) {
-    return request(app)
-      .post('/webhooks')
-      .set(await signedHeaders(body))
-      .send(body)
+    return request(app).post('/webhooks').set(signedJson(BODY)).send(BODY)
   }
 
   it('sends status, headers and body itself, then starts background after the response', async () => {
@@ -69,7 +67,7 @@ describe.each(versions)("the 'respond' outcome on $name", ({ express }) => {
       status: 202,
       body: { received: true },
       headers: { 'x-hookguard': 'claimed' },
-      webhook: { event, id: event.id, type: event.type },
+      webhook: { EVENT, id: EVENT.id, type: EVENT.type },
       background: async () => {
         started = { headersSent: state.res?.headersSent }
         done()

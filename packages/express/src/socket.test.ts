@@ -2,18 +2,11 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { connect } from 'node:net'
 import { RequestAbortedError } from '@hookguard/core/adapter'
+import { BODY, type EVENT, MiB, NOW, SECRET, signedJson } from '@hookguard/test-kit'
 import type { ErrorRequestHandler } from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { webhook } from './middleware.js'
-import {
-  body,
-  type ExpressModule,
-  type event,
-  MiB,
-  SECRET,
-  signedHeaders,
-  versions,
-} from './test-helpers.js'
+import { type ExpressModule, versions } from './test-versions.js'
 
 /** A webhook app on a real socket, with hooks to observe what reached it. */
 function start(express: ExpressModule) {
@@ -26,8 +19,8 @@ function start(express: ExpressModule) {
       for (const notify of arrived.splice(0)) notify()
       next()
     },
-    webhook({ secret: SECRET }),
-    (req, res) => res.json({ id: (req.webhook as typeof event).id }),
+    webhook({ secret: SECRET, now: NOW }),
+    (req, res) => res.json({ id: (req.webhook as typeof EVENT).id }),
   )
   const onError: ErrorRequestHandler = (error, _req, res, _next) => {
     errors.push(error)
@@ -64,8 +57,8 @@ afterEach(async () => {
 async function postValid(url: string) {
   const response = await fetch(`${url}/webhooks`, {
     method: 'POST',
-    headers: await signedHeaders(body),
-    body,
+    headers: signedJson(BODY),
+    body: BODY,
   })
   return { status: response.status, json: await response.json() }
 }
@@ -74,7 +67,7 @@ describe.each(versions)('webhook() over a real socket on $name', ({ express }) =
   it('accepts a signed event sent with fetch', async () => {
     const { server, url } = await start(express)
     running = server
-    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_1' } })
   })
 
   it('refuses a 50 MiB upload with 413 JSON and stays healthy', async () => {
@@ -83,7 +76,7 @@ describe.each(versions)('webhook() over a real socket on $name', ({ express }) =
     const huge = Buffer.alloc(50 * MiB, 0x61)
     const response = await fetch(`${url}/webhooks`, {
       method: 'POST',
-      headers: await signedHeaders(huge),
+      headers: signedJson(huge),
       body: huge,
     })
     expect(response.status).toBe(413)
@@ -92,11 +85,11 @@ describe.each(versions)('webhook() over a real socket on $name', ({ express }) =
     expect(await response.json()).toEqual({ error: expect.any(String), code: 'PAYLOAD_TOO_LARGE' })
     const next = await fetch(`${url}/webhooks`, {
       method: 'POST',
-      headers: await signedHeaders(body),
-      body,
+      headers: signedJson(BODY),
+      body: BODY,
     })
     expect(next.headers.get('connection')).toBe('keep-alive')
-    expect(await next.json()).toEqual({ id: 'evt_express_1' })
+    expect(await next.json()).toEqual({ id: 'evt_1' })
   })
 
   it('answers 413 to an endless chunked upload without waiting for its end', async () => {
@@ -124,7 +117,7 @@ describe.each(versions)('webhook() over a real socket on $name', ({ express }) =
     expect((await response.json()).code).toBe('PAYLOAD_TOO_LARGE')
     expect(produced).toBeGreaterThan(MiB)
     await endless.cancel().catch(() => {})
-    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_1' } })
   })
 
   it('survives a client that aborts mid-body, and serves the next request', async () => {
@@ -142,6 +135,6 @@ describe.each(versions)('webhook() over a real socket on $name', ({ express }) =
     socket.destroy()
     await expect.poll(() => errors.length).toBe(1)
     expect(errors[0]).toBeInstanceOf(RequestAbortedError)
-    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_express_1' } })
+    expect(await postValid(url)).toEqual({ status: 200, json: { id: 'evt_1' } })
   })
 })

@@ -1,14 +1,13 @@
 import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
+import { BODY, EVENT, MiB, signHookguard } from '@hookguard/test-kit'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BODY, EVENT, signedHeaders } from './test-helpers.js'
 import { webhook } from './webhook.js'
 
 // Real sockets and the real clock: requests are signed at the current time.
 const SECRET = 'whsec_node_server_test'
-const MiB = 1024 * 1024
 const now = () => Math.floor(Date.now() / 1000)
 
 let server: ServerType
@@ -47,7 +46,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
       body: BODY,
       headers: {
         'content-type': 'application/json',
-        ...signedHeaders(BODY, { secret: SECRET, timestamp: now() }),
+        ...signHookguard(BODY, { secret: SECRET, timestamp: now() }),
       },
     })
     expect(response.status).toBe(200)
@@ -63,7 +62,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
     const response = await fetch(`${base}/webhooks`, {
       method: 'POST',
       body: big,
-      headers: signedHeaders(big, { secret: SECRET, timestamp: now() }),
+      headers: signHookguard(big, { secret: SECRET, timestamp: now() }),
     })
     expect(response.status).toBe(200)
     const body = (await response.json()) as { bytes: number; text: string }
@@ -75,7 +74,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
     const response = await fetch(`${base}/webhooks`, {
       method: 'POST',
       body: BODY.replace('evt_1', 'evt_2'),
-      headers: signedHeaders(BODY, { secret: SECRET, timestamp: now() }),
+      headers: signHookguard(BODY, { secret: SECRET, timestamp: now() }),
     })
     expect(response.status).toBe(401)
     expect(await response.json()).toMatchObject({ code: 'INVALID_SIGNATURE' })
@@ -86,7 +85,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
     const response = await fetch(`${base}/webhooks`, {
       method: 'POST',
       body: upload,
-      headers: signedHeaders(BODY, { secret: SECRET, timestamp: now() }),
+      headers: signHookguard(BODY, { secret: SECRET, timestamp: now() }),
     })
     expect(response.status).toBe(413)
     expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
@@ -100,7 +99,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
         let sent = 0
         const req = httpRequest(`${base}/webhooks`, {
           method: 'POST',
-          headers: { ...signedHeaders(BODY, { secret: SECRET, timestamp: now() }) },
+          headers: { ...signHookguard(BODY, { secret: SECRET, timestamp: now() }) },
         })
         const chunk = Buffer.alloc(64 * 1024, 0x61)
         const pump = () => {

@@ -1,8 +1,8 @@
 import { MemoryIdempotencyStore } from '@hookguard/core'
+import { BODY, EVENT, NOW, SECRET, signedInit } from '@hookguard/test-kit'
 import { Hono } from 'hono'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { HonoWebhookOptions } from './options.js'
-import { BODY, EVENT, NOW, SECRET, signedInit } from './test-helpers.js'
 import type { WebhookEnv } from './types.js'
 import { webhook } from './webhook.js'
 

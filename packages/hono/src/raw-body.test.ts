@@ -1,19 +1,18 @@
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { validator } from 'hono/validator'
-import { describe, expect, it } from 'vitest'
 import {
   BODY,
   countingStream,
   EVENT,
+  MiB,
   NOW,
   SECRET,
-  signedHeaders,
   signedInit,
-} from './test-helpers.js'
+  signHookguard,
+} from '@hookguard/test-kit'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import { validator } from 'hono/validator'
+import { describe, expect, it } from 'vitest'
 import type { WebhookEnv } from './types.js'
 import { webhook } from './webhook.js'
-
-const MiB = 1024 * 1024
 
 function guarded(before: MiddlewareHandler | undefined, options = {}) {
   const app = new Hono()
@@ -91,7 +90,7 @@ describe('the body stays readable after webhook()', () => {
       method: 'POST',
       body: stream,
       duplex: 'half',
-      headers: signedHeaders(BODY),
+      headers: signHookguard(BODY),
     } as RequestInit)
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ bytes: encoded.byteLength, json: EVENT })
@@ -129,7 +128,7 @@ describe('body size limit, enforced while streaming', () => {
       method: 'POST',
       body: stream,
       duplex: 'half',
-      headers: signedHeaders(BODY),
+      headers: signHookguard(BODY),
     } as RequestInit)
     expect(response.status).toBe(413)
     expect((await codeOf(response)).code).toBe('PAYLOAD_TOO_LARGE')
@@ -147,7 +146,7 @@ describe('body size limit, enforced while streaming', () => {
       method: 'POST',
       body: stream,
       duplex: 'half',
-      headers: { ...signedHeaders(BODY), 'content-length': String(50 * MiB) },
+      headers: { ...signHookguard(BODY), 'content-length': String(50 * MiB) },
     } as RequestInit)
     expect(response.status).toBe(413)
     expect((await codeOf(response)).code).toBe('PAYLOAD_TOO_LARGE')
@@ -282,7 +281,7 @@ describe('a body an earlier middleware already read', () => {
       method: 'POST',
       body: broken,
       duplex: 'half',
-      headers: signedHeaders(BODY),
+      headers: signHookguard(BODY),
     } as RequestInit)
     expect(response.status).toBe(500)
     expect((await codeOf(response)).code).toBe('RAW_BODY_UNAVAILABLE')
@@ -302,7 +301,7 @@ describe('a body an earlier middleware already read', () => {
       method: 'POST',
       body: broken,
       duplex: 'half',
-      headers: signedHeaders(BODY),
+      headers: signHookguard(BODY),
     } as RequestInit)
     expect(response.status).toBe(500)
     expect(await response.json()).toEqual({ unexpected: 'connection reset' })

@@ -1,8 +1,8 @@
 import { WebhookVerificationError } from '@hookguard/core'
+import { BODY, EVENT, NOW, NOW_S, SECRET, signedInit, signHookguard } from '@hookguard/test-kit'
 import { type Context, Hono } from 'hono'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { HonoWebhookOptions } from './options.js'
-import { BODY, EVENT, NOW, NOW_S, SECRET, signedHeaders, signedInit } from './test-helpers.js'
 import type { WebhookEnv } from './types.js'
 import { webhook } from './webhook.js'
 
@@ -76,7 +76,7 @@ describe('webhook() verification', () => {
     const response = await app.request('/webhooks', {
       method: 'POST',
       body: BODY,
-      headers: { ...signedHeaders(BODY), 'x-webhook-timestamp': `${NOW_S}.5` },
+      headers: { ...signHookguard(BODY), 'x-webhook-timestamp': `${NOW_S}.5` },
     })
     await expectRejected(response, 'INVALID_TIMESTAMP', 401)
   })

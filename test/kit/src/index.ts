@@ -9,4 +9,5 @@ export {
 } from './constants.js'
 export { expectCode, type VerificationErrorLike } from './expect-code.js'
 export { BODY, bytes, countingStream, EVENT, eventBody, sleep } from './fixtures.js'
+export { type SignedInitOptions, signedInit, signedJson } from './requests.js'
 export * from './signers/index.js'
