@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto'
 import { DEFAULT_RETENTION_MS } from '@hookguard/core'
+import { sleep } from '@hookguard/test-kit'
+import {
+  connect,
+  deleteKeys,
+  describeRedis,
+  flakyProxy,
+  redisSkipReason,
+  testPrefix,
+} from '@hookguard/test-kit/redis'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { readRecord } from './read-record.js'
 import { RedisIdempotencyStore } from './redis-store.js'
-import { connect, deleteKeys, flakyProxy, readRecord, sleep, testPrefix } from './test-helpers.js'
 
 const prefix = testPrefix('store')
 let redis: Redis
@@ -11,13 +20,18 @@ let store: RedisIdempotencyStore
 let keys = 0
 const freshKey = () => `hookguard:evt_${++keys}`
 
+// Every suite here is a describeRedis one: without a Redis they skip, and so do these hooks.
+const hasRedis = redisSkipReason() === undefined
+
 beforeAll(async () => {
+  if (!hasRedis) return
   redis = connect()
   await redis.ping()
   store = new RedisIdempotencyStore(redis, { prefix })
 })
 
 afterAll(async () => {
+  if (!hasRedis) return
   await deleteKeys(redis, prefix)
   await redis.quit()
 })
@@ -28,7 +42,7 @@ async function acquire(key: string, leaseMs = 30_000, target = store): Promise<s
   return claim.token
 }
 
-describe('options', () => {
+describeRedis('options', () => {
   it('rejects a missing or wrong client', () => {
     for (const client of [undefined, null, {}, 'redis://localhost']) {
       expect(() => new RedisIdempotencyStore(client as unknown as Redis)).toThrow(TypeError)
@@ -88,7 +102,7 @@ describe('options', () => {
   })
 })
 
-describe('records in Redis', () => {
+describeRedis('records in Redis', () => {
   it('lays keys out as prefix + {key}, hashing keys over 255 bytes', () => {
     expect(store.redisKey('stripe:evt_1')).toBe(`${prefix}{stripe:evt_1}`)
     const exactly255 = `k:${'a'.repeat(253)}`
@@ -203,7 +217,7 @@ describe('records in Redis', () => {
   })
 })
 
-describe('concurrency', () => {
+describeRedis('concurrency', () => {
   it('50 concurrent begins of one key over 5 connections: exactly one acquires', async () => {
     const clients = Array.from({ length: 5 }, () => connect())
     try {
@@ -227,7 +241,7 @@ describe('concurrency', () => {
   })
 })
 
-describe('round trips', () => {
+describeRedis('round trips', () => {
   // Counts what the server receives from the store's connection, between two markers.
   async function commandsSent(work: (store: RedisIdempotencyStore) => Promise<void>) {
     const client = connect()
@@ -286,7 +300,7 @@ describe('round trips', () => {
   })
 })
 
-describe('Redis unreachable', () => {
+describeRedis('Redis unreachable', () => {
   // A closed port. ioredis queues commands offline while it reconnects; with
   // maxRetriesPerRequest: null it would queue them for as long as it keeps reconnecting.
   function unreachable(options: { retryStrategy?: (times: number) => number | null } = {}) {
@@ -442,7 +456,7 @@ describe('Redis unreachable', () => {
   })
 })
 
-describe('tokens', () => {
+describeRedis('tokens', () => {
   it('every claim gets its own token, also across stores sharing a client', async () => {
     const other = new RedisIdempotencyStore(redis, { prefix })
     const tokens = new Set<string>()
