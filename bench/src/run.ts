@@ -3,6 +3,7 @@
 // `--only <text>`: just the groups whose name contains the text; the table only.
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { benchBullmqWorker } from './bullmq-worker.js'
 import { benchHttp } from './http.js'
 import { machine } from './machine.js'
 import { budget } from './measure.js'
@@ -31,6 +32,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['adapters over HTTP', benchHttp],
   ['Redis store', benchRedis],
   ['memory store', benchMemoryStore],
+  ['bullmq worker', benchBullmqWorker],
 ]
 
 const settings = budget(smoke)

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { redisUrl } from '@hookguard/test-kit/redis'
+import type { RedisOptions } from 'bullmq'
+import type { InboxEntry } from './core-inbox.js'
+
+export { connect, deleteKeys } from '@hookguard/test-kit/redis'
+
+/** BullMQ connection options for the test Redis (workers need `maxRetriesPerRequest: null`). */
+export function redisOptions(extra: RedisOptions = {}): RedisOptions {
+  const url = new URL(redisUrl())
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+    ...extra,
+  }
+}
+
+/** A hash-tagged prefix no other run shares, so it works on a Cluster too. */
+export function testPrefix(label: string): string {
+  return `{hg-test-${label}-${randomBytes(4).toString('hex')}}`
+}
+
+export const sha256 = (payload: string | Uint8Array) =>
+  createHash('sha256').update(payload).digest('hex')
+
+let n = 0
+/** An entry as the receiver would hand it over, for the default scheme. */
+export function entry(overrides: Partial<InboxEntry> = {}): InboxEntry {
+  const id = overrides.id ?? `evt_${process.pid}_${++n}_${randomBytes(3).toString('hex')}`
+  const type = overrides.type ?? 'order.created'
+  const payload = overrides.payload ?? JSON.stringify({ id, type, data: { object: { n } } })
+  return {
+    key: `hookguard:${id}`,
+    scheme: 'hookguard',
+    id,
+    type,
+    receivedAt: Date.now(),
+    payload,
+    fingerprint: sha256(payload),
+    ...overrides,
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Polls until `check` returns a truthy value or `ms` passes. */
+export async function waitFor<T>(
+  check: () => T | Promise<T>,
+  ms = 30_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
