@@ -1,5 +1,5 @@
 import type { HandlerContext, Scheme } from '@hookguard/core'
-import { githubScheme } from '@hookguard/core'
+import { githubScheme } from '@hookguard/core/scheme'
 import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { type BullInbox, createInbox } from './inbox.js'

@@ -1,14 +1,6 @@
-import {
-  backoffDelay,
-  createRouter,
-  type DeadLetterInfo,
-  type Handlers,
-  headerGetter,
-  type RetryOptions,
-  resolveScheme,
-  retryPolicy,
-  type Scheme,
-} from '@hookguard/core'
+import type { DeadLetterInfo, Handlers, RetryOptions, Scheme } from '@hookguard/core'
+import { backoffDelay, createRouter, headerGetter, retryPolicy } from '@hookguard/core/adapter'
+import { resolveScheme } from '@hookguard/core/scheme'
 import { type ConnectionOptions, type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq'
 import { decodeBody, type InboxJobData } from './job-data.js'
 import { type Logger, onceLogger } from './logger.js'
