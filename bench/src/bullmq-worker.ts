@@ -22,6 +22,46 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   }
 }
 
+function event(i: number) {
+  const id = `evt_${i}`
+  const payload = JSON.stringify({ id, type: 'order.created', data: { object: { i } } })
+  return {
+    key: `hookguard:${id}`,
+    scheme: 'hookguard',
+    id,
+    type: 'order.created',
+    receivedAt: Date.now(),
+    payload,
+    fingerprint: createHash('sha256').update(payload).digest('hex'),
+  }
+}
+
+/** Commands the inbox's client sends per accepted event (each awaited: one round trip each). */
+async function roundTripsPerEvent(events: number): Promise<number> {
+  const prefix = `{hookguard-bench-${process.pid}-${randomBytes(4).toString('hex')}}`
+  const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  let commands = 0
+  const send = client.sendCommand.bind(client)
+  client.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
+    commands++
+    return send(...args)
+  }) as Redis['sendCommand']
+  const inbox = createInbox({ connection: client, prefix })
+  try {
+    // Start-up (version check, script loading) is not per event.
+    await inbox.accept(event(-1))
+    commands = 0
+    for (let i = 0; i < events; i++) {
+      if ((await inbox.accept(event(i))).status !== 'accepted') throw new Error('not accepted')
+    }
+    return commands / events
+  } finally {
+    await inbox.close()
+    await deleteKeys(client, `${prefix}*`)
+    await client.quit()
+  }
+}
+
 /** Jobs per second one worker process completes with a no-op handler, the queue filled first. */
 async function throughput(concurrency: number, events: number): Promise<number> {
   const prefix = `{hookguard-bench-${process.pid}-${randomBytes(4).toString('hex')}}`
@@ -77,7 +117,13 @@ async function throughput(concurrency: number, events: number): Promise<number> 
 export async function benchBullmqWorker(budget: Budget): Promise<Section> {
   const events = budget.smoke ? 200 : 5000
   const rounds = budget.smoke ? 1 : 3
-  const rows: Row[] = []
+  const trips = await roundTripsPerEvent(budget.smoke ? 50 : 1000)
+  const rows: Row[] = [
+    {
+      case: 'inbox.accept of a new event: Redis round trips',
+      hookguard: `${trips.toFixed(2)} per event`,
+    },
+  ]
   for (const concurrency of [1, 50]) {
     const rates: number[] = []
     for (let round = 0; round < rounds; round++) rates.push(await throughput(concurrency, events))
@@ -87,9 +133,10 @@ export async function benchBullmqWorker(budget: Budget): Promise<Section> {
     })
   }
   return {
-    title: 'Durable mode: a BullMQ worker (createWorker) draining the inbox',
+    title: "Durable mode: the inbox's Redis round trips, and a BullMQ worker draining it",
     method:
-      `${events} events are added through \`inbox.accept\`, then one \`createWorker\` in the ` +
+      `Round trips: every command the inbox's ioredis client sends, counted at the client, over ` +
+      `fresh events accepted one after another (start-up excluded). Throughput: ${events} events are added through \`inbox.accept\`, then one \`createWorker\` in the ` +
       `bench process runs a no-op handler for each; events per second from the worker's start ` +
       `to the last handler call, median of ${rounds} runs. Each job costs BullMQ's own round ` +
       `trips (fetch-and-lock, complete-and-fetch-next), which concurrency overlaps.`,
