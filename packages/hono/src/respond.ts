@@ -19,13 +19,10 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
 /**
  * Starts the receiver's background work once the response is on its way: a timer turn later, so a
  * slow synchronous start cannot delay the acknowledgement, and under `waitUntil` where it exists so
- * Workers keep the isolate alive until it settles.
+ * Workers keep the isolate alive until it settles. The receiver logs its failures: it never rejects.
  */
 export function startBackground(c: Context, background: () => Promise<void>): void {
-  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
-    .then(background)
-    // `background` never rejects by contract; this keeps a broken one from becoming an unhandled rejection.
-    .catch(() => {})
+  const task = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(background)
   waitUntil(c)?.(task)
 }
 
