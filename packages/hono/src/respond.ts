@@ -19,10 +19,13 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
 /**
  * Starts the receiver's background work once the response is on its way: a timer turn later, so a
  * slow synchronous start cannot delay the acknowledgement, and under `waitUntil` where it exists so
- * Workers keep the isolate alive until it settles. The receiver logs its failures: it never rejects.
+ * Workers keep the isolate alive until it settles.
  */
 export function startBackground(c: Context, background: () => Promise<void>): void {
-  const task = new Promise<void>((resolve) => setTimeout(resolve, 0)).then(background)
+  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    .then(background)
+    // Never reached with core's receiver; a broken custom one is reported, not left unhandled.
+    .catch((err: unknown) => console.error('[hookguard] a background task rejected', err))
   waitUntil(c)?.(task)
 }
 
