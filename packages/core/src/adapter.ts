@@ -1,4 +1,6 @@
 // `@hookguard/core/adapter`: what a framework adapter needs besides the main entry.
+
+export { errorResponse } from './answers.js'
 export {
   assertDeclaredLength,
   BodyCollector,
@@ -13,7 +15,6 @@ export {
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
 export {
   createReceiver,
-  errorResponse,
   type Outcome,
   type Receiver,
   type ReceiverOptions,

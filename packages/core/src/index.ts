@@ -2,17 +2,22 @@
 // `@hookguard/core/scheme`.
 export { ERROR_STATUS, type ErrorCode, WebhookVerificationError } from './errors.js'
 export type { HeadersInput } from './headers.js'
+export type { Inbox, InboxAcceptResult, InboxEntry } from './inbox.js'
+export type { LogFields, Logger } from './logger.js'
 export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './memory-store.js'
+export type { DeliveryOutcome, HandlerRunOutcome, OnOutcome } from './outcome-hook.js'
 export {
   type AckMode,
+  type CloseOptions,
   createProcessor,
-  type DeadLetterInfo,
+  type InProcessOptions,
   type Processor,
   type ProcessorOptions,
   type ProcessStatus,
 } from './processor.js'
 export type { RetryOptions } from './retry.js'
 export type { Handler, HandlerContext, Handlers } from './router.js'
+export type { DeadLetterHook, DeadLetterInfo, DeadLetterReason } from './run.js'
 export { type SchemeName, schemes } from './schemes/registry.js'
 export type { Scheme } from './schemes/types.js'
 export type { SecretInput } from './secrets.js'

@@ -110,12 +110,13 @@ describe('processing with ack: before (the default)', () => {
     })
   })
 
-  it('answers an in-progress duplicate with 200 duplicate', async () => {
+  it('answers an in-progress duplicate 409 with Retry-After, never acknowledging unfinished work', async () => {
     const receiver = createReceiver({ secret: SECRET, on: { '*': () => {} } })
     await deliver(receiver, event('evt_5')) // claimed, background not started yet
     expect(respond(await deliver(receiver, event('evt_5')))).toMatchObject({
-      status: 200,
-      body: { received: true, duplicate: true },
+      status: 409,
+      body: { code: 'IN_PROGRESS' },
+      headers: { 'retry-after': '30' },
     })
   })
 
@@ -138,7 +139,19 @@ describe('processing with ack: before (the default)', () => {
     await respond(await deliver(receiver, event('evt_6'))).background?.()
     expect(Date.now() - started).toBeGreaterThanOrEqual(5 + 10)
     expect(attempts).toEqual([1, 2, 3])
-    expect(dead).toEqual([['evt_6', 'boom 3', { id: 'evt_6', type: 'order.created', attempts: 3 }]])
+    expect(dead).toEqual([
+      [
+        'evt_6',
+        'boom 3',
+        {
+          id: 'evt_6',
+          key: 'hookguard:evt_6',
+          type: 'order.created',
+          attempts: 3,
+          reason: 'failed',
+        },
+      ],
+    ])
     // Released: a redelivery (say, from the sender's dashboard) runs it again.
     expect(respond(await deliver(receiver, event('evt_6'))).body).toEqual({ received: true })
   })
@@ -164,13 +177,17 @@ describe('processing with ack: before (the default)', () => {
 
   it('logs a dead letter when no onDeadLetter is given, and survives one that throws', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
     const receiver = createReceiver({
       secret: SECRET,
       retry: { attempts: 1 },
       on: { '*': () => Promise.reject(new Error('x')) },
     })
     await respond(await deliver(receiver, event('evt_8'))).background?.()
-    expect(log).toHaveBeenCalledWith(expect.stringContaining('evt_8'), expect.any(Error))
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'DEAD_LETTER', id: 'evt_8', err: expect.any(Error) }),
+      expect.stringContaining('evt_8'),
+    )
     const throwing = createReceiver({
       secret: SECRET,
       retry: { attempts: 1 },
@@ -182,7 +199,10 @@ describe('processing with ack: before (the default)', () => {
     await expect(
       respond(await deliver(throwing, event('evt_9'))).background?.(),
     ).resolves.toBeUndefined()
-    expect(log).toHaveBeenCalledWith('[hookguard] onDeadLetter threw', expect.any(Error))
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'DEAD_LETTER_HOOK_FAILED', key: 'hookguard:evt_9' }),
+      '[hookguard] onDeadLetter threw',
+    )
   })
 })
 

@@ -1,7 +1,19 @@
+import { type Answer, type AnswerStatus, answerFor } from './answers.js'
 import { checkMaxBodyBytes } from './body.js'
-import type { WebhookVerificationError } from './errors.js'
+import { WebhookVerificationError } from './errors.js'
 import type { HeadersInput } from './headers.js'
-import { createProcessor, type ProcessorOptions } from './processor.js'
+import type { Inbox, InboxAcceptResult } from './inbox.js'
+import { fingerprint, idempotencyKey } from './key.js'
+import { checkLogger } from './logger.js'
+import { outcomeReporter } from './outcome-hook.js'
+import {
+  type CloseOptions,
+  closeTimeout,
+  createProcessing,
+  IN_PROCESS_OPTIONS,
+  type Processing,
+  type ProcessorOptions,
+} from './processor.js'
 import type { Handlers } from './router.js'
 import {
   checkVerifyOptions,
@@ -12,26 +24,19 @@ import {
 
 /**
  * Options every adapter takes: everything `verify` takes, the body limit, and, to have the
- * adapter answer and process events itself, `on` handlers with the processing options.
+ * adapter answer itself, either `on` handlers (run in this process) or an `inbox` (handlers run
+ * in workers).
  */
 export interface ReceiverOptions<E = unknown>
   extends VerifyOptions,
     Omit<ProcessorOptions<E>, 'on'> {
   /** Largest accepted body in bytes; default 1 MiB. Enforced while the body streams in. */
   maxBodyBytes?: number
-  /** Handlers keyed by event type; without them the adapter only verifies and hands over. */
+  /** Handlers keyed by event type; without them (or an inbox) the adapter only verifies. */
   on?: Handlers<E>
+  /** Durable storage for verified events; exclusive with `on` (workers run the handlers). */
+  inbox?: Inbox
 }
-
-const PROCESSING_OPTIONS = [
-  'store',
-  'ack',
-  'leaseMs',
-  'retentionMs',
-  'retry',
-  'onDeadLetter',
-  'idempotencyKey',
-] as const
 
 /** What the adapter should do with a request that passed verification. */
 export type Outcome =
@@ -52,51 +57,201 @@ export interface Receiver {
   readonly maxBodyBytes: number
   /** Verify a raw body; rejects with `WebhookVerificationError` for the adapter to map. */
   receive(request: { payload: string | Uint8Array; headers: HeadersInput }): Promise<Outcome>
+  /**
+   * Stops taking deliveries (they get `503 SHUTTING_DOWN` with `Retry-After`), waits up to
+   * `timeoutMs` (default 10 s) for running handlers, hands events that cannot finish to the
+   * dead-letter hook with `reason: 'shutdown'`, and closes the inbox. Safe to call twice.
+   */
+  close(options?: CloseOptions): Promise<void>
 }
 
-/** The response an adapter sends for a verification failure: `error.status` with `{ error, code }`. */
-export function errorResponse(error: WebhookVerificationError): {
-  status: number
-  body: { error: string; code: string }
-} {
-  return { status: error.status, body: error.toJSON() }
+function respond(
+  answer: Answer,
+  webhook?: VerifiedWebhook,
+  background?: () => Promise<void>,
+): [Outcome, string] {
+  const { status, body, headers, code } = answer
+  return [{ action: 'respond', status, body, headers, webhook, background }, code]
+}
+
+const INBOX_STATUSES: Record<InboxAcceptResult['status'], AnswerStatus> = {
+  accepted: 'accepted',
+  duplicate: 'duplicate',
+  mismatch: 'mismatch',
+}
+
+function checkModes<E>(options: ReceiverOptions<E>): void {
+  const { on, inbox } = options
+  if (on !== undefined && inbox !== undefined) {
+    throw new TypeError(
+      'on and inbox are exclusive: with an inbox, handlers run in workers (createWorker({ on }))',
+    )
+  }
+  if (inbox !== undefined) {
+    if (typeof inbox?.accept !== 'function' || typeof inbox.close !== 'function') {
+      throw new TypeError('inbox must implement Inbox (accept, close)')
+    }
+    if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== 'function') {
+      throw new TypeError('idempotencyKey must be a function')
+    }
+  }
+  if (on !== undefined) return
+  const stray: string[] = IN_PROCESS_OPTIONS.filter((name) => options[name] !== undefined)
+  if (inbox === undefined && options.idempotencyKey !== undefined) stray.push('idempotencyKey')
+  if (stray.length > 0) {
+    throw new TypeError(
+      `${stray.join(', ')} only apply together with ${inbox === undefined ? 'on handlers' : 'on handlers, not an inbox'}`,
+    )
+  }
 }
 
 /**
- * Builds the part of an adapter that does not depend on the framework.
- * Options are validated here, so a misconfigured adapter fails at start-up with a `TypeError`.
+ * Builds the part of an adapter that does not depend on the framework: verify, then claim and
+ * run (`on`) or store (`inbox`), and what to answer (see `answers.ts`). Options are validated
+ * here, so a misconfigured adapter fails at start-up with a `TypeError`.
  *
  * @example
- * const receiver = createReceiver({ secret })
+ * const receiver = createReceiver({ secret, on: { 'order.created': fulfil } })
  * const outcome = await receiver.receive({ payload: rawBody, headers })
+ * process.once('SIGTERM', () => receiver.close({ timeoutMs: 10_000 }))
  */
 export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiver {
   const checked = checkVerifyOptions(options)
   const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
-  const { on } = options
-  if (on === undefined) {
-    const stray = PROCESSING_OPTIONS.filter((name) => options[name] !== undefined)
-    if (stray.length > 0)
-      throw new TypeError(`${stray.join(', ')} only apply together with on handlers`)
+  checkModes(options)
+  const logger = checkLogger(options.logger)
+  const report = outcomeReporter(options.onOutcome, logger)
+  const { on, inbox, idempotencyKey: idOf } = options
+  const processing: Processing<E> | undefined =
+    on === undefined ? undefined : createProcessing({ ...options, on }, logger, report)
+  let closing = false
+  let closed: Promise<void> | undefined
+
+  async function store(webhook: VerifiedWebhook<E>, payload: string | Uint8Array, box: Inbox) {
+    const { key, id } = idempotencyKey(webhook, idOf)
+    const entry = {
+      key,
+      scheme: webhook.scheme.name,
+      id,
+      type: webhook.type ?? '',
+      receivedAt: Date.now(),
+      payload,
+      fingerprint: await fingerprint(payload),
+    }
+    let result: InboxAcceptResult
+    try {
+      result = await box.accept(entry)
+    } catch (err) {
+      logger.warn({ code: 'STORE_UNAVAILABLE', key, id, err }, '[hookguard] inbox.accept failed')
+      return respond(answerFor('store_unavailable'))
+    }
+    const status = INBOX_STATUSES[result?.status]
+    if (status === undefined) {
+      logger.error(
+        { code: 'INBOX_INVALID_RESULT', key, id },
+        '[hookguard] inbox.accept returned no known status',
+      )
+      return respond(answerFor('store_unavailable'))
+    }
+    return respond(answerFor(status), status === 'accepted' ? webhook : undefined)
   }
-  const processor = on === undefined ? undefined : createProcessor({ ...options, on })
+
+  async function run(webhook: VerifiedWebhook<E>, payload: string | Uint8Array, p: Processing<E>) {
+    const claimed = await p.claim(webhook, payload)
+    if (claimed.status !== 'acquired') {
+      const retryAfterMs = claimed.status === 'in_progress' ? claimed.retryAfterMs : undefined
+      return respond(answerFor(claimed.status, retryAfterMs))
+    }
+    const { claim } = claimed
+    if (closing) {
+      // Closed while claiming: nothing was acknowledged, so the sender's retry will run it.
+      await p.runner.release(claim)
+      return respond(answerFor('shutting_down'))
+    }
+    if (p.ack === 'before') {
+      return respond(answerFor('accepted'), webhook, () => p.runner.runInBackground(claim))
+    }
+    const ran = await p.runner.runOnce(claim)
+    return respond(answerFor(ran.status), ran.status === 'completed' ? webhook : undefined)
+  }
+
+  async function decide(headers: HeadersInput, payload: string | Uint8Array) {
+    const webhook = await verifyChecked<E>(checked, payload, headers)
+    // A sender's handshake (Slack's url_verification) is answered, never processed.
+    const challenge = webhook.scheme.challenge?.(webhook.event)
+    if (challenge !== undefined) {
+      const outcome: Outcome = {
+        action: 'respond',
+        status: 200,
+        body: challenge,
+        headers: {},
+        webhook,
+        background: undefined,
+      }
+      return [webhook, outcome, 'CHALLENGE'] as const
+    }
+    const [outcome, code] = inbox
+      ? await store(webhook, payload, inbox)
+      : processing
+        ? await run(webhook, payload, processing)
+        : [{ action: 'next', webhook } satisfies Outcome, 'VERIFIED']
+    return [webhook, outcome, code] as const
+  }
+
   return {
     maxBodyBytes,
     async receive({ payload, headers }) {
-      const webhook = await verifyChecked<E>(checked, payload, headers)
-      // A sender's handshake (Slack's url_verification) is answered, never processed.
-      const challenge = webhook.scheme.challenge?.(webhook.event)
-      if (challenge !== undefined) {
-        return {
-          action: 'respond',
-          status: 200,
-          body: challenge,
-          headers: {},
-          webhook,
-          background: undefined,
-        }
+      if (closing) {
+        const [outcome, code] = respond(answerFor('shutting_down'))
+        report?.({
+          kind: 'delivery',
+          scheme: checked.scheme.name,
+          type: undefined,
+          id: undefined,
+          code,
+          status: 503,
+          durationMs: 0,
+        })
+        return outcome
       }
-      return processor ? processor.handle(webhook, payload) : { action: 'next', webhook }
+      if (!report) return (await decide(headers, payload))[1]
+      const started = performance.now()
+      try {
+        const [webhook, outcome, code] = await decide(headers, payload)
+        const status = outcome.action === 'respond' ? outcome.status : 200
+        report({
+          kind: 'delivery',
+          scheme: webhook.scheme.name,
+          type: webhook.type,
+          id: webhook.id,
+          code,
+          status,
+          durationMs: performance.now() - started,
+        })
+        return outcome
+      } catch (error) {
+        if (error instanceof WebhookVerificationError) {
+          report({
+            kind: 'delivery',
+            scheme: checked.scheme.name,
+            type: undefined,
+            id: undefined,
+            code: error.code,
+            status: error.status,
+            durationMs: performance.now() - started,
+          })
+        }
+        throw error
+      }
+    },
+    close(closeOptions) {
+      const timeoutMs = closeTimeout(closeOptions)
+      closing = true
+      closed ??= (async () => {
+        await processing?.runner.close(timeoutMs)
+        await inbox?.close()
+      })()
+      return closed
     },
   }
 }

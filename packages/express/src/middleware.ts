@@ -1,4 +1,4 @@
-import { WebhookVerificationError } from '@hookguard/core'
+import { type CloseOptions, WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
   errorResponse,
@@ -35,6 +35,20 @@ export interface ExpressWebhookOptions<TEvent = unknown> extends ReceiverOptions
 }
 
 /**
+ * The middleware `webhook()` returns, with `close()` for a graceful shutdown: new deliveries get
+ * `503 SHUTTING_DOWN`, running handlers get `timeoutMs` (default 10 s) to finish, and events that
+ * cannot go to `onDeadLetter` with `reason: 'shutdown'`.
+ *
+ * @example
+ * const hook = webhook({ secret, on })
+ * app.post('/webhooks', hook)
+ * process.once('SIGTERM', () => server.close(() => void hook.close({ timeoutMs: 10_000 })))
+ */
+export type WebhookMiddleware = RequestHandler & {
+  close(options?: CloseOptions): Promise<void>
+}
+
+/**
  * Express middleware that reads the raw body (within `maxBodyBytes`), verifies it and sets
  * `req.webhook` to the event. A rejected request gets `error.status` with JSON `{ error, code }`.
  * Works on Express 4 and 5, as route middleware or with `app.use`.
@@ -45,7 +59,9 @@ export interface ExpressWebhookOptions<TEvent = unknown> extends ReceiverOptions
  *   res.json({ received: true })
  * })
  */
-export function webhook<TEvent = unknown>(options: ExpressWebhookOptions<TEvent>): RequestHandler {
+export function webhook<TEvent = unknown>(
+  options: ExpressWebhookOptions<TEvent>,
+): WebhookMiddleware {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('webhook(options): options must be an object with at least a secret')
   }
@@ -55,7 +71,7 @@ export function webhook<TEvent = unknown>(options: ExpressWebhookOptions<TEvent>
   }
   const receiver = createReceiver(receiverOptions)
 
-  return function hookguardWebhook(req, res, next) {
+  const middleware: RequestHandler = function hookguardWebhook(req, res, next) {
     // Express must see exactly one of: a response, next(), or next(error).
     let handedOver = false
     const nextOnce: NextFunction = (error?: unknown) => {
@@ -87,6 +103,7 @@ export function webhook<TEvent = unknown>(options: ExpressWebhookOptions<TEvent>
         if (!answered()) nextOnce(error)
       })
   }
+  return Object.assign(middleware, { close: (o?: CloseOptions) => receiver.close(o) })
 }
 
 function deliver(outcome: Outcome, req: Request, res: Response, next: NextFunction): void {
@@ -97,12 +114,6 @@ function deliver(outcome: Outcome, req: Request, res: Response, next: NextFuncti
   }
   if (outcome.webhook) setWebhook(req, outcome.webhook.event)
   res.status(outcome.status).set(outcome.headers).json(outcome.body)
-  const { background } = outcome
-  if (background) {
-    // After the response is handed to Node. `background` never rejects by contract; the catch
-    // only keeps a broken one from ever becoming an unhandled rejection or a second response.
-    try {
-      background().catch(() => {})
-    } catch {}
-  }
+  // After the response is handed to Node. The receiver logs its failures: it never rejects.
+  if (outcome.background) void outcome.background()
 }

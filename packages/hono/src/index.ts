@@ -1,3 +1,3 @@
 export type { HonoWebhookOptions } from './options.js'
 export type { WebhookEnv, WebhookVariables } from './types.js'
-export { webhook } from './webhook.js'
+export { type WebhookMiddleware, webhook } from './webhook.js'

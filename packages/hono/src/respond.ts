@@ -24,8 +24,8 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
 export function startBackground(c: Context, background: () => Promise<void>): void {
   const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
     .then(background)
-    // `background` never rejects by contract; this keeps a broken one from becoming an unhandled rejection.
-    .catch(() => {})
+    // Never reached with core's receiver; a broken custom one is reported, not left unhandled.
+    .catch((err: unknown) => console.error('[hookguard] a background task rejected', err))
   waitUntil(c)?.(task)
 }
 

@@ -1,3 +1,4 @@
+import type { CloseOptions } from '@hookguard/core'
 import { WebhookVerificationError } from '@hookguard/core'
 import { createReceiver, errorResponse, type Outcome } from '@hookguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
@@ -23,6 +24,20 @@ function explain(error: WebhookVerificationError, source: RawBodySource | undefi
 }
 
 /**
+ * The middleware `webhook()` returns, with `close()` for a graceful shutdown: new deliveries get
+ * `503 SHUTTING_DOWN`, running handlers get `timeoutMs` (default 10 s) to finish, and events that
+ * cannot go to `onDeadLetter` with `reason: 'shutdown'`.
+ *
+ * @example
+ * const hook = webhook({ secret, on })
+ * app.post('/webhooks', hook)
+ * process.once('SIGTERM', () => void hook.close())
+ */
+export type WebhookMiddleware<TEvent = unknown> = MiddlewareHandler<WebhookEnv<TEvent>> & {
+  close(options?: CloseOptions): Promise<void>
+}
+
+/**
  * Hono middleware that verifies a webhook over its raw body and exposes the event as
  * `c.get('webhook')`. A rejected request is answered `error.status` with `{ error, code }`.
  * The body stays readable afterwards through `c.req.text()`, `c.req.json()` and `c.req.arrayBuffer()`.
@@ -36,13 +51,16 @@ function explain(error: WebhookVerificationError, source: RawBodySource | undefi
  */
 export function webhook<TEvent = unknown>(
   options: HonoWebhookOptions<TEvent>,
-): MiddlewareHandler<WebhookEnv<TEvent>> {
+): WebhookMiddleware<TEvent> {
   // The whole object goes to core, so options core learns later reach every request unchanged.
   const receiver = createReceiver(options)
   checkHonoOptions(options)
   const { onError } = options
 
-  return async function hookguardWebhook(c, next) {
+  const middleware: MiddlewareHandler<WebhookEnv<TEvent>> = async function hookguardWebhook(
+    c,
+    next,
+  ) {
     let source: RawBodySource | undefined
     let outcome: Outcome
     try {
@@ -61,4 +79,5 @@ export function webhook<TEvent = unknown>(
     if (outcome.action === 'respond') return sendOutcome(c, outcome)
     await next()
   }
+  return Object.assign(middleware, { close: (o?: CloseOptions) => receiver.close(o) })
 }

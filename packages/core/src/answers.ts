@@ -1,0 +1,91 @@
+import type { WebhookVerificationError } from './errors.js'
+
+/**
+ * Every domain status the processing layers return, and the one place that decides what the
+ * sender is answered for it. Change "what a duplicate gets" here.
+ */
+const ANSWERS = {
+  /** Claimed (`ack: 'before'`, to run next) or durably stored in the inbox. */
+  accepted: { status: 200, code: 'RECEIVED', body: { received: true } },
+  /** `ack: 'after'`: the handler ran and the claim is completed. */
+  completed: { status: 200, code: 'RECEIVED', body: { received: true } },
+  /** No handler matches the type: acknowledged, nothing runs. */
+  ignored: { status: 200, code: 'IGNORED', body: { received: true } },
+  /** Already completed (or stored in the inbox) with the same body. */
+  duplicate: { status: 200, code: 'DUPLICATE', body: { received: true, duplicate: true } },
+  /** Another delivery holds a live claim: its owner may have died, so never acknowledge it. */
+  in_progress: {
+    status: 409,
+    code: 'IN_PROGRESS',
+    body: { error: 'This event is being processed; retry later', code: 'IN_PROGRESS' },
+  },
+  mismatch: {
+    status: 422,
+    code: 'IDEMPOTENCY_MISMATCH',
+    body: {
+      error: 'This event id was already received with a different body',
+      code: 'IDEMPOTENCY_MISMATCH',
+    },
+  },
+  store_unavailable: {
+    status: 503,
+    code: 'STORE_UNAVAILABLE',
+    body: { error: 'The idempotency store is unavailable; retry later', code: 'STORE_UNAVAILABLE' },
+  },
+  /** `ack: 'after'`: the handler threw; the claim is released for the sender's retry. */
+  failed: {
+    status: 500,
+    code: 'HANDLER_FAILED',
+    body: {
+      error: 'The handler failed; the event will run again when the sender retries',
+      code: 'HANDLER_FAILED',
+    },
+  },
+  shutting_down: {
+    status: 503,
+    code: 'SHUTTING_DOWN',
+    body: { error: 'This receiver is shutting down; retry later', code: 'SHUTTING_DOWN' },
+  },
+} as const
+
+/** A status the table answers. */
+export type AnswerStatus = keyof typeof ANSWERS
+
+/** How long a sender should wait after a 503, in seconds. */
+const UNAVAILABLE_RETRY_AFTER_S = 5
+
+/** An HTTP answer: status, JSON body, headers and the stable code `onOutcome` reports. */
+export interface Answer {
+  status: number
+  code: string
+  body: unknown
+  headers: Record<string, string>
+}
+
+/**
+ * The answer for a domain status. `retryAfterMs` (what is left of another owner's lease) sets
+ * `Retry-After` for `in_progress`; 503s always carry one.
+ */
+export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
+  const { status: code, ...rest } = ANSWERS[status]
+  const headers: Record<string, string> = {}
+  if (code === 503) headers['retry-after'] = String(UNAVAILABLE_RETRY_AFTER_S)
+  if (retryAfterMs !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)))
+  }
+  return { status: code, code: rest.code, body: rest.body, headers }
+}
+
+/**
+ * The response an adapter sends for a verification failure: `error.status` with `{ error, code }`.
+ *
+ * @example
+ * const { status, body } = errorResponse(error)
+ * return Response.json(body, { status })
+ */
+export function errorResponse(error: WebhookVerificationError): {
+  status: number
+  body: { error: string; code: string }
+} {
+  return { status: error.status, body: error.toJSON() }
+}

@@ -1,0 +1,279 @@
+import type { Claim } from './claim.js'
+import { holdLease, type Lease } from './lease.js'
+import type { Logger } from './logger.js'
+import type { HandlerRunOutcome, OnOutcome } from './outcome-hook.js'
+import { backoffDelay, type RetryPolicy } from './retry.js'
+import type { IdempotencyStore } from './store.js'
+
+/**
+ * Why an event went to the dead-letter hook: its attempts ran out (`failed`), another owner may
+ * have taken it over (`lease_lost`), or the receiver closed before it could finish (`shutdown`).
+ */
+export type DeadLetterReason = 'failed' | 'lease_lost' | 'shutdown'
+
+/** What the dead-letter hook learns about an event that could not finish. */
+export interface DeadLetterInfo {
+  id: string
+  type: string
+  /** The idempotency key, `${scheme}:${id}`. */
+  key: string
+  attempts: number
+  reason: DeadLetterReason
+}
+
+/** Gets the events that could not finish, so the application can keep them. */
+export type DeadLetterHook<E> = (event: E, error: unknown, info: DeadLetterInfo) => unknown
+
+/** How a run of a claimed event ended. */
+export type RunResult = { status: 'completed' } | { status: 'failed'; error: unknown }
+
+export interface RunnerConfig<E> {
+  store: IdempotencyStore
+  leaseMs: number
+  retentionMs: number
+  policy: RetryPolicy
+  onDeadLetter: DeadLetterHook<E> | undefined
+  logger: Logger
+  report: OnOutcome | undefined
+}
+
+/** Runs claimed events: attempts, the lease, backoff, the dead letter, complete or release. */
+export interface Runner<E> {
+  /** One attempt (`ack: 'after'`, `process`); a failure releases the claim for the sender's retry. */
+  runOnce(claim: Claim<E>): Promise<RunResult>
+  /** `ack: 'before'`: attempts with backoff, then the dead-letter hook. Never rejects. */
+  runInBackground(claim: Claim<E>): Promise<void>
+  /** Drops a claim nobody will run (the receiver closed while claiming). */
+  release(claim: Claim<E>): Promise<void>
+  /** Stops starting attempts, waits up to `timeoutMs` for running ones, dead-letters the rest. */
+  close(timeoutMs: number): Promise<void>
+}
+
+type Ended =
+  | { status: 'completed' }
+  | { status: 'failed'; error: unknown; attempts: number; reason: DeadLetterReason }
+  | { status: 'abandoned' }
+
+interface ActiveRun<E> {
+  claim: Claim<E>
+  lease: Lease
+  background: boolean
+  attempt: number
+  abandoned: boolean
+  /** Ends a backoff wait early; set while waiting. */
+  wake: (() => void) | undefined
+}
+
+const COMPLETED = { status: 'completed' } as const
+const ABANDONED = { status: 'abandoned' } as const
+
+/** Waits `ms`, or less when `signal` aborts or the run is woken (the receiver is closing). */
+function backoff(run: ActiveRun<unknown>, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      run.wake = undefined
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done)
+    run.wake = done
+  })
+}
+
+export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
+  const { store, leaseMs, retentionMs, policy, logger, report } = config
+  const onDeadLetter: DeadLetterHook<E> =
+    config.onDeadLetter ??
+    // A dead letter nobody hears about is a lost event.
+    ((_event, err, info) =>
+      logger.error(
+        { code: 'DEAD_LETTER', key: info.key, id: info.id, reason: info.reason, err },
+        `[hookguard] event ${info.id} (${info.type}) dead-lettered after ${info.attempts} attempt(s): ${info.reason}`,
+      ))
+  const active = new Set<ActiveRun<E>>()
+  const pending = new Set<Promise<unknown>>()
+  let closing = false
+
+  const runOutcome = (
+    claim: Claim<E>,
+    attempt: number,
+    result: HandlerRunOutcome['result'],
+    started: number,
+  ): HandlerRunOutcome => ({
+    kind: 'run',
+    key: claim.key,
+    id: claim.id,
+    type: claim.type,
+    attempt,
+    result,
+    durationMs: performance.now() - started,
+  })
+
+  async function complete(claim: Claim<E>): Promise<void> {
+    const { key, id } = claim
+    try {
+      if (!(await store.complete(key, claim.token, { retentionMs }))) {
+        logger.warn(
+          { code: 'LEASE_LOST', key, id },
+          '[hookguard] completed after its lease was lost',
+        )
+      }
+    } catch (err) {
+      // The effect happened: a store hiccup here must not turn into a retry that repeats it.
+      logger.error({ code: 'COMPLETE_FAILED', key, id, err }, '[hookguard] store.complete failed')
+    }
+  }
+
+  async function release(claim: Claim<E>): Promise<void> {
+    const { key, id } = claim
+    try {
+      await store.release(key, claim.token)
+    } catch (err) {
+      logger.error({ code: 'RELEASE_FAILED', key, id, err }, '[hookguard] store.release failed')
+    }
+  }
+
+  async function deadLetter(
+    claim: Claim<E>,
+    error: unknown,
+    attempts: number,
+    reason: DeadLetterReason,
+  ): Promise<void> {
+    const { key, id, type } = claim
+    try {
+      await onDeadLetter(claim.event, error, { id, type, key, attempts, reason })
+    } catch (err) {
+      logger.error(
+        { code: 'DEAD_LETTER_HOOK_FAILED', key, id, err },
+        '[hookguard] onDeadLetter threw',
+      )
+    }
+    await release(claim)
+  }
+
+  /** Up to `maxAttempts` runs under one held lease, with backoff in between. */
+  async function attempts(
+    claim: Claim<E>,
+    maxAttempts: number,
+    background: boolean,
+  ): Promise<Ended> {
+    const lease = holdLease(store, claim.key, claim.token, leaseMs, logger)
+    const run: ActiveRun<E> = {
+      claim,
+      lease,
+      background,
+      attempt: 0,
+      abandoned: false,
+      wake: undefined,
+    }
+    active.add(run)
+    try {
+      for (;;) {
+        const attempt = ++run.attempt
+        const started = report ? performance.now() : 0
+        let failed = false
+        let error: unknown
+        try {
+          await claim.handler(claim.event, {
+            id: claim.id,
+            type: claim.type,
+            attempt,
+            signal: lease.signal,
+          })
+        } catch (thrown) {
+          failed = true
+          error = thrown
+        }
+        if (run.abandoned) return ABANDONED
+        if (!failed) {
+          report?.(runOutcome(claim, attempt, 'ok', started))
+          lease.stop()
+          await complete(claim)
+          return COMPLETED
+        }
+        const last = attempt >= maxAttempts || lease.signal.aborted || closing
+        report?.(runOutcome(claim, attempt, last && background ? 'dead_letter' : 'error', started))
+        logger.warn(
+          { code: 'HANDLER_FAILED', key: claim.key, id: claim.id, attempt, err: error },
+          `[hookguard] handler failed${last ? '' : '; retrying'}`,
+        )
+        if (!last) {
+          await backoff(run as ActiveRun<unknown>, backoffDelay(policy, attempt), lease.signal)
+        }
+        if (lease.signal.aborted)
+          return { status: 'failed', error, attempts: attempt, reason: 'lease_lost' }
+        if (closing) return { status: 'failed', error, attempts: attempt, reason: 'shutdown' }
+        if (last) return { status: 'failed', error, attempts: attempt, reason: 'failed' }
+      }
+    } finally {
+      lease.stop()
+      active.delete(run)
+    }
+  }
+
+  function track<T>(promise: Promise<T>): Promise<T> {
+    pending.add(promise)
+    void promise.finally(() => pending.delete(promise))
+    return promise
+  }
+
+  /** Gives up on a run the close timeout caught: its handler's signal aborts, it never completes. */
+  async function abandon(run: ActiveRun<E>): Promise<void> {
+    run.abandoned = true
+    active.delete(run)
+    run.lease.abort(new Error('The receiver closed before the handler finished'))
+    if (!run.background) return release(run.claim)
+    await deadLetter(run.claim, run.lease.signal.reason, run.attempt, 'shutdown')
+  }
+
+  return {
+    release,
+
+    runOnce(claim) {
+      return track(
+        attempts(claim, 1, false).then(async (ended): Promise<RunResult> => {
+          if (ended.status === 'completed') return COMPLETED
+          if (ended.status === 'failed') {
+            await release(claim)
+            return { status: 'failed', error: ended.error }
+          }
+          return {
+            status: 'failed',
+            error: new Error('The receiver closed before the handler finished'),
+          }
+        }),
+      )
+    },
+
+    runInBackground(claim) {
+      return track(
+        attempts(claim, policy.attempts, true).then(
+          (ended) => {
+            if (ended.status !== 'failed') return
+            return deadLetter(claim, ended.error, ended.attempts, ended.reason)
+          },
+          (err: unknown) => {
+            logger.error(
+              { code: 'RUN_FAILED', key: claim.key, id: claim.id, err },
+              '[hookguard] run failed',
+            )
+          },
+        ),
+      )
+    },
+
+    async close(timeoutMs) {
+      closing = true
+      for (const run of active) run.wake?.()
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs)
+      })
+      await Promise.race([Promise.allSettled([...pending]), timedOut])
+      clearTimeout(timer)
+      await Promise.all([...active].map(abandon))
+    },
+  }
+}
