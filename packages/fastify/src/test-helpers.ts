@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto'
-import fastify5 from 'fastify'
+import fastify5, {
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify'
 import fastify4 from 'fastify4'
+import { afterEach } from 'vitest'
+import { type FastifyWebhookOptions, hookguard } from './index.js'
 
 export const SECRET = 'whsec_fastify_adapter_test_secret'
 export const OTHER_SECRET = 'whsec_fastify_adapter_other_secret'
@@ -55,3 +61,63 @@ export function signedJson(
 
 /** A body of `size` bytes that `maxBodyBytes` limits apply to (its content is never parsed). */
 export const bytes = (size: number) => 'x'.repeat(size)
+
+/** What a webhook route's handler saw, as the harness's routes answer it. */
+export interface Seen {
+  event: unknown
+  bodyIsEvent: boolean
+  contentType: unknown
+}
+
+/**
+ * Per-suite app factory for one Fastify major: every app it makes is closed after each test.
+ * Call it inside the `describe.each(versions)` callback.
+ */
+export function harness(fastify: FastifyFactory) {
+  const apps: FastifyInstance[] = []
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close()))
+  })
+
+  /** A bare app, closed after the test. */
+  function create(appOptions: FastifyServerOptions = {}): FastifyInstance {
+    const app = fastify(appOptions)
+    apps.push(app)
+    return app
+  }
+
+  /**
+   * An app with a webhook scope (`/webhooks`, and `/small` limited to 1 KiB) and a plain JSON
+   * route outside it (`/api/echo`). `calls.webhook` counts handler runs in the scope; `routes`
+   * declares more routes in the scope.
+   */
+  async function build(
+    options: FastifyWebhookOptions = {},
+    appOptions: FastifyServerOptions = {},
+    routes: (webhooks: FastifyInstance) => void = () => {},
+  ) {
+    const app = create(appOptions)
+    const calls = { webhook: 0 }
+    const seen = (request: FastifyRequest): Seen => ({
+      event: request.webhook,
+      bodyIsEvent: request.body === request.webhook,
+      contentType: request.headers['content-type'] ?? null,
+    })
+    await app.register(async (webhooks) => {
+      await webhooks.register(hookguard, { secret: SECRET, now: NOW, ...options })
+      webhooks.post('/webhooks', async (request) => {
+        calls.webhook++
+        return seen(request)
+      })
+      webhooks.post('/small', { config: { webhook: { maxBodyBytes: 1024 } } }, async (request) => {
+        calls.webhook++
+        return seen(request)
+      })
+      routes(webhooks)
+    })
+    app.post('/api/echo', async (request) => ({ body: request.body, webhook: request.webhook }))
+    return { app, calls }
+  }
+
+  return { create, build }
+}

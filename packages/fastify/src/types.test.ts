@@ -13,13 +13,15 @@ describe('types', () => {
   it('types request.webhook as unknown, set to the event on a webhook route', async () => {
     expectTypeOf<FastifyRequest['webhook']>().toEqualTypeOf<unknown>()
     const app = fastify()
-    await app.register(hookguard, { secret: SECRET, now: NOW })
-    app.post('/webhooks', { config: { webhook: true } }, async (request) => {
-      // @ts-expect-error unknown until narrowed: the plugin cannot know the sender's event shape
-      request.webhook.id
-      const { id } = request.webhook as typeof event
-      expectTypeOf(id).toEqualTypeOf<string>()
-      return { id }
+    await app.register(async (webhooks) => {
+      await webhooks.register(hookguard, { secret: SECRET, now: NOW })
+      webhooks.post('/webhooks', async (request) => {
+        // @ts-expect-error unknown until narrowed: the plugin cannot know the sender's event shape
+        request.webhook.id
+        const { id } = request.webhook as typeof event
+        expectTypeOf(id).toEqualTypeOf<string>()
+        return { id }
+      })
     })
     const res = await app.inject({
       method: 'POST',
@@ -31,9 +33,9 @@ describe('types', () => {
     await app.close()
   })
 
-  it('types config.webhook as boolean or route options', () => {
+  it('types config.webhook as true or route options', () => {
     expectTypeOf<FastifyContextConfig['webhook']>().toEqualTypeOf<
-      boolean | FastifyWebhookRouteOptions | undefined
+      true | FastifyWebhookRouteOptions | undefined
     >()
     expectTypeOf<FastifyWebhookRouteOptions>().toHaveProperty('maxBodyBytes')
     expectTypeOf<FastifyWebhookRouteOptions>().toHaveProperty('on')
@@ -47,7 +49,10 @@ describe('types', () => {
       )
       // @ts-expect-error a string is no webhook setting
       const setting: FastifyContextConfig['webhook'] = 'yes'
+      // @ts-expect-error every route of the plugin's scope is a webhook route: no opting out
+      const optOut: FastifyContextConfig['webhook'] = false
       void setting
+      void optOut
       // @ts-expect-error maxBodyBytes is a number of bytes
       app.post('/b', { config: { webhook: { maxBodyBytes: '1mb' } } }, () => '')
       // @ts-expect-error the secret is a string or bytes
