@@ -9,6 +9,7 @@ import {
   NOW,
   NOW_S,
   OTHER_SECRET,
+  post,
   SECRET,
   signed,
   signedJson,
@@ -30,12 +31,7 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('MISSING_HEADER: 401 when the signature headers are absent', async () => {
       const { app, calls } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: { 'content-type': 'application/json' },
-      })
+      const res = await post(app, '/webhooks', body, { 'content-type': 'application/json' })
       await expectRejected(res, 401, 'MISSING_HEADER')
       expect(calls.webhook).toBe(0)
     })
@@ -51,24 +47,14 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('INVALID_TIMESTAMP: 401 for a timestamp that is not whole seconds', async () => {
       const { app } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body, { timestamp: 'abc' }),
-      })
+      const res = await post(app, '/webhooks', body, signedJson(body, { timestamp: 'abc' }))
       await expectRejected(res, 401, 'INVALID_TIMESTAMP')
     })
 
     it('TIMESTAMP_EXPIRED: 401 for an authentic request outside the tolerance', async () => {
       const { app } = await build()
       for (const timestamp of [NOW_S - 301, NOW_S + 301]) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/webhooks',
-          payload: body,
-          headers: signedJson(body, { timestamp }),
-        })
+        const res = await post(app, '/webhooks', body, signedJson(body, { timestamp }))
         await expectRejected(res, 401, 'TIMESTAMP_EXPIRED')
       }
     })
@@ -76,12 +62,7 @@ describe.each(versions)('$name', ({ fastify }) => {
     it('INVALID_PAYLOAD: 400 for a validly signed body that is not JSON', async () => {
       const { app, calls } = await build()
       const raw = 'not json'
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: raw,
-        headers: signedJson(raw),
-      })
+      const res = await post(app, '/webhooks', raw, signedJson(raw))
       await expectRejected(res, 400, 'INVALID_PAYLOAD')
       expect(calls.webhook).toBe(0)
     })
@@ -89,12 +70,7 @@ describe.each(versions)('$name', ({ fastify }) => {
     it('PAYLOAD_TOO_LARGE: 413 for a declared length over the limit', async () => {
       const { app, calls } = await build()
       const raw = bytes(1025)
-      const res = await app.inject({
-        method: 'POST',
-        url: '/small',
-        payload: raw,
-        headers: signedJson(raw),
-      })
+      const res = await post(app, '/small', raw, signedJson(raw))
       await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
       expect(res.headers.connection).toBe('close')
       expect(calls.webhook).toBe(0)
@@ -103,12 +79,7 @@ describe.each(versions)('$name', ({ fastify }) => {
     it('PAYLOAD_TOO_LARGE: 413 for a chunked body that streams past the limit', async () => {
       const { app, calls } = await build()
       const chunks = Array.from({ length: 8 }, () => Buffer.from(bytes(200)))
-      const res = await app.inject({
-        method: 'POST',
-        url: '/small',
-        payload: Readable.from(chunks),
-        headers: signedJson('irrelevant'),
-      })
+      const res = await post(app, '/small', Readable.from(chunks), signedJson('irrelevant'))
       await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
       expect(calls.webhook).toBe(0)
     })
@@ -123,11 +94,9 @@ describe.each(versions)('$name', ({ fastify }) => {
           this.push(Buffer.alloc(64 * 1024, 0x20))
         },
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: fifty,
-        headers: { ...signedJson('irrelevant'), 'content-length': String(50 * MiB) },
+      const res = await post(app, '/webhooks', fifty, {
+        ...signedJson('irrelevant'),
+        'content-length': String(50 * MiB),
       })
       await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
       expect(res.json().code).not.toBe('FST_ERR_CTP_BODY_TOO_LARGE')
@@ -138,11 +107,9 @@ describe.each(versions)('$name', ({ fastify }) => {
       const { app } = await build()
       const raw = bytes(MiB + 1)
       for (const type of ['application/json', 'application/x-www-form-urlencoded', undefined]) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/webhooks',
-          payload: raw,
-          headers: { ...signed(raw), ...(type ? { 'content-type': type } : {}) },
+        const res = await post(app, '/webhooks', raw, {
+          ...signed(raw),
+          ...(type ? { 'content-type': type } : {}),
         })
         await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
       }
@@ -163,12 +130,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           async () => 'unreachable',
         )
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const res = await post(app, '/webhooks', body, signedJson(body))
       await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
     })
 
@@ -185,12 +147,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           return 'unverified'
         })
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const res = await post(app, '/webhooks', body, signedJson(body))
       await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
       expect(res.json().error).toMatch(/add no parser/)
       expect(ran).toBe(0)

@@ -12,6 +12,7 @@ import {
   NOW,
   NOW_S,
   OTHER_SECRET,
+  post,
   SECRET,
   signed,
   signedJson,
@@ -201,7 +202,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         })
         webhooks.post('/orders', async () => 'ok')
       })
-      await app.inject({ method: 'POST', url: '/orders', payload: body, headers: signedJson(body) })
+      await post(app, '/orders', body, signedJson(body))
       expect(raw).toEqual(['application/json', String(Buffer.byteLength(body))])
     })
   })
@@ -268,11 +269,9 @@ describe.each(versions)('$name', ({ fastify }) => {
         gzip.on('end', () => resolve(Buffer.concat(chunks)))
         gzip.end(body)
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/orders',
-        payload: gzipped,
-        headers: { ...signedJson(body), 'content-encoding': 'gzip' },
+      const res = await post(app, '/orders', gzipped, {
+        ...signedJson(body),
+        'content-encoding': 'gzip',
       })
       expect([res.statusCode, res.json()]).toEqual([200, event])
       expect(order).toEqual(['preParsing:true', 'handler'])
@@ -296,20 +295,10 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (request) => request.webhook,
         )
       })
-      const ok = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const ok = await post(app, '/webhooks', body, signedJson(body))
       expect(ok.statusCode).toBe(200)
       const other = JSON.stringify({ ...event, type: 'invoice.paid' })
-      const invalid = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: other,
-        headers: signedJson(other),
-      })
+      const invalid = await post(app, '/webhooks', other, signedJson(other))
       expect(invalid.statusCode).toBe(400)
       expect(invalid.json().code).toBe('FST_ERR_VALIDATION')
     })
@@ -330,19 +319,9 @@ describe.each(versions)('$name', ({ fastify }) => {
           },
         )
       })
-      const broke = await app.inject({
-        method: 'POST',
-        url: '/orders',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const broke = await post(app, '/orders', body, signedJson(body))
       expect([broke.statusCode, broke.json()]).toEqual([599, { own: 'handler broke' }])
-      const large = await app.inject({
-        method: 'POST',
-        url: '/orders',
-        payload: bytes(2048),
-        headers: signedJson(bytes(2048)),
-      })
+      const large = await post(app, '/orders', bytes(2048), signedJson(bytes(2048)))
       expect([large.statusCode, large.json().code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
     })
 
@@ -361,12 +340,7 @@ describe.each(versions)('$name', ({ fastify }) => {
             throw new Error('handler broke')
           })
         })
-        const res = await app.inject({
-          method: 'POST',
-          url: '/orders',
-          payload: body,
-          headers: signedJson(body),
-        })
+        const res = await post(app, '/orders', body, signedJson(body))
         expect([res.statusCode, res.json()], when).toEqual([598, { scope: 'handler broke' }])
       }
     })

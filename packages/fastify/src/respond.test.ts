@@ -2,7 +2,7 @@ import type { IdempotencyStore } from '@hookguard/core'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FastifyWebhookOptions, hookguard } from './index.js'
-import { body, event, NOW, SECRET, signedJson, versions } from './test-helpers.js'
+import { body, event, NOW, post, SECRET, signedJson, versions } from './test-helpers.js'
 
 /** A promise and its resolve, to wait for background work without sleeping. */
 function deferred<T = void>() {
@@ -114,12 +114,7 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
       { config: { webhook: { on: { 'order.created': (received) => ran.resolve(received) } } } },
       async () => 'unreachable',
     )
-    const res = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      payload: body,
-      headers: signedJson(body),
-    })
+    const res = await post(app, '/orders', body, signedJson(body))
     expect(res.json()).toEqual({ received: true })
     expect(await ran.promise).toEqual(event)
   })
@@ -127,7 +122,7 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
   it('still rejects an unverified request with { error, code }', async () => {
     let runs = 0
     const { app } = await build({ on: { '*': () => void runs++ } })
-    const res = await app.inject({ method: 'POST', url: '/webhooks', payload: body })
+    const res = await post(app, '/webhooks', body)
     expect(res.statusCode).toBe(401)
     expect(res.json().code).toBe('MISSING_HEADER')
     expect(runs).toBe(0)

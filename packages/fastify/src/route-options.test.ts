@@ -7,6 +7,7 @@ import {
   NOW,
   NOW_S,
   OTHER_SECRET,
+  post,
   SECRET,
   signedJson,
   versions,
@@ -24,28 +25,13 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (request) => request.webhook,
         )
       })
-      const own = await app.inject({
-        method: 'POST',
-        url: '/billing',
-        payload: body,
-        headers: signedJson(body, { secret: OTHER_SECRET }),
-      })
+      const own = await post(app, '/billing', body, signedJson(body, { secret: OTHER_SECRET }))
       expect(own.statusCode).toBe(200)
       expect(own.json()).toEqual(event)
       // The plugin's secret no longer works there, and still works on the other routes.
-      const pluginSecret = await app.inject({
-        method: 'POST',
-        url: '/billing',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const pluginSecret = await post(app, '/billing', body, signedJson(body))
       expect(pluginSecret.json().code).toBe('INVALID_SIGNATURE')
-      const other = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const other = await post(app, '/webhooks', body, signedJson(body))
       expect(other.statusCode).toBe(200)
     })
 
@@ -75,18 +61,8 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (r) => r.webhook,
         )
       })
-      const a = await app.inject({
-        method: 'POST',
-        url: '/a',
-        payload: body,
-        headers: signedJson(body),
-      })
-      const b = await app.inject({
-        method: 'POST',
-        url: '/b',
-        payload: body,
-        headers: signedJson(body, { secret: OTHER_SECRET }),
-      })
+      const a = await post(app, '/a', body, signedJson(body))
+      const b = await post(app, '/b', body, signedJson(body, { secret: OTHER_SECRET }))
       expect([a.statusCode, b.statusCode]).toEqual([200, 200])
     })
 
@@ -106,9 +82,9 @@ describe.each(versions)('$name', ({ fastify }) => {
           )
         },
       )
-      const routeLevel = await app.inject({ method: 'POST', url: '/own-error', payload: body })
+      const routeLevel = await post(app, '/own-error', body)
       expect([routeLevel.statusCode, routeLevel.json()]).toEqual([498, { from: 'route' }])
-      const pluginLevel = await app.inject({ method: 'POST', url: '/webhooks', payload: body })
+      const pluginLevel = await post(app, '/webhooks', body)
       expect([pluginLevel.statusCode, pluginLevel.json()]).toEqual([499, { from: 'plugin' }])
     })
 
@@ -116,12 +92,7 @@ describe.each(versions)('$name', ({ fastify }) => {
       const { app } = await build({}, {}, (webhooks) => {
         webhooks.post('/legacy', { config: { webhook: true } }, async (r) => r.webhook)
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/legacy',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const res = await post(app, '/legacy', body, signedJson(body))
       expect([res.statusCode, res.json()]).toEqual([200, event])
     })
 
@@ -129,19 +100,9 @@ describe.each(versions)('$name', ({ fastify }) => {
       const { app } = await build({}, {}, (webhooks) => {
         webhooks.post('/tiny', { config: { webhook: { maxBodyBytes: 16 } } }, async () => 'no')
       })
-      const tiny = await app.inject({
-        method: 'POST',
-        url: '/tiny',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const tiny = await post(app, '/tiny', body, signedJson(body))
       expect([tiny.statusCode, tiny.json().code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
-      const other = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const other = await post(app, '/webhooks', body, signedJson(body))
       expect(other.statusCode).toBe(200)
     })
 
@@ -158,12 +119,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           })
         })
       })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/child',
-        payload: body,
-        headers: signedJson(body, { secret: OTHER_SECRET }),
-      })
+      const res = await post(app, '/child', body, signedJson(body, { secret: OTHER_SECRET }))
       // The child's 1 MiB default replaced the parent's 64 bytes too.
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual(event)

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { hookguard } from './index.js'
-import { body, bytes, event, harness, NOW, SECRET, signedJson, versions } from './test-helpers.js'
+import {
+  body,
+  bytes,
+  event,
+  harness,
+  NOW,
+  post,
+  SECRET,
+  signedJson,
+  versions,
+} from './test-helpers.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { create, build } = harness(fastify)
@@ -74,7 +84,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         },
         { prefix: '/hooks' },
       )
-      const res = await app.inject({ method: 'POST', url: '/hooks/nope', payload: body })
+      const res = await post(app, '/hooks/nope', body)
       expect([res.statusCode, res.json()]).toEqual([404, { none: true }])
     })
 
@@ -101,7 +111,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         expect(res.json().message).toMatch(/declared before the plugin was registered/)
       }
       expect(ran).toBe(0)
-      const plain = await app.inject({ method: 'POST', url: '/api/echo', payload: { a: 1 } })
+      const plain = await post(app, '/api/echo', { a: 1 })
       expect(plain.json()).toEqual({ a: 1 })
     })
 
@@ -130,11 +140,7 @@ describe.each(versions)('$name', ({ fastify }) => {
   describe('routes outside the scope keep Fastify as it is', () => {
     it('parses JSON there; request.webhook is not set', async () => {
       const { app } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/echo',
-        payload: { hello: 'world' },
-      })
+      const res = await post(app, '/api/echo', { hello: 'world' })
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ body: { hello: 'world' } })
     })
@@ -164,11 +170,8 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it("keeps Fastify's own body limit there", async () => {
       const { app } = await build({ maxBodyBytes: 64 * 1024 }, { bodyLimit: 1024 })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/echo',
-        payload: JSON.stringify({ pad: bytes(2000) }),
-        headers: { 'content-type': 'application/json' },
+      const res = await post(app, '/api/echo', JSON.stringify({ pad: bytes(2000) }), {
+        'content-type': 'application/json',
       })
       expect(res.statusCode).toBe(413)
       expect(res.json().code).toBe('FST_ERR_CTP_BODY_TOO_LARGE')
@@ -176,12 +179,7 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('leaves a signed-looking request there alone', async () => {
       const { app } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/echo',
-        payload: body,
-        headers: signedJson(body, { secret: 'wrong' }),
-      })
+      const res = await post(app, '/api/echo', body, signedJson(body, { secret: 'wrong' }))
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ body: event })
     })

@@ -3,6 +3,8 @@ import fastify5, {
   type FastifyInstance,
   type FastifyRequest,
   type FastifyServerOptions,
+  type InjectOptions,
+  type LightMyRequestResponse,
 } from 'fastify'
 import fastify4 from 'fastify4'
 import { afterEach } from 'vitest'
@@ -120,4 +122,14 @@ export function harness(fastify: FastifyFactory) {
   }
 
   return { create, build }
+}
+
+/** A POST through `app.inject`, the way most tests send one. */
+export function post(
+  app: FastifyInstance,
+  url: string,
+  payload: NonNullable<InjectOptions['payload']>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({ method: 'POST', url, payload, headers })
 }

@@ -5,7 +5,7 @@ import hookguardDefault, {
   type FastifyWebhookRouteOptions,
   hookguard,
 } from './index.js'
-import { body, event, NOW, SECRET, signedJson } from './test-helpers.js'
+import { body, event, NOW, post, SECRET, signedJson } from './test-helpers.js'
 
 // These assertions are checked by `tsc` (the root typecheck includes test files); the runtime
 // parts check what the types promise.
@@ -23,12 +23,7 @@ describe('types', () => {
         return { id }
       })
     })
-    const res = await app.inject({
-      method: 'POST',
-      url: '/webhooks',
-      payload: body,
-      headers: signedJson(body),
-    })
+    const res = await post(app, '/webhooks', body, signedJson(body))
     expect(res.json()).toEqual({ id: event.id })
     await app.close()
   })

@@ -7,6 +7,7 @@ import {
   event,
   harness,
   OTHER_SECRET,
+  post,
   signed,
   signedJson,
   slackSigned,
@@ -19,12 +20,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
   describe('verified requests', () => {
     it('sets request.webhook and request.body to the event of a signed JSON body', async () => {
       const { app, calls } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signedJson(body),
-      })
+      const res = await post(app, '/webhooks', body, signedJson(body))
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ event, bodyIsEvent: true, contentType: 'application/json' })
       expect(calls.webhook).toBe(1)
@@ -36,11 +32,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
         Buffer.from([0xef, 0xbb, 0xbf]),
         Buffer.from('{ "type" : "order.created",\n  "id":"evt_ü_1", "data": {"object": {}} }'),
       ])
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: raw,
-        headers: { ...signed(raw), 'content-type': 'application/json; charset=utf-8' },
+      const res = await post(app, '/webhooks', raw, {
+        ...signed(raw),
+        'content-type': 'application/json; charset=utf-8',
       })
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toEqual({
@@ -56,11 +50,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       const interaction = `payload=${encodeURIComponent('{"type":"block_actions","trigger_id":"tr.2"}')}`
       const results = []
       for (const form of [command, interaction]) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/webhooks',
-          payload: form,
-          headers: { ...slackSigned(form), 'content-type': 'application/x-www-form-urlencoded' },
+        const res = await post(app, '/webhooks', form, {
+          ...slackSigned(form),
+          'content-type': 'application/x-www-form-urlencoded',
         })
         expect(res.statusCode).toBe(200)
         results.push(res.json())
@@ -93,11 +85,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
     it("answers Slack's url_verification handshake itself, without the handler", async () => {
       const { app, calls } = await build({ scheme: 'slack' })
       const handshake = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' })
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: handshake,
-        headers: { ...slackSigned(handshake), 'content-type': 'application/json' },
+      const res = await post(app, '/webhooks', handshake, {
+        ...slackSigned(handshake),
+        'content-type': 'application/json',
       })
       expect([res.statusCode, res.json()]).toEqual([200, { challenge: 'c-123' }])
       expect(calls.webhook).toBe(0)
@@ -105,11 +95,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('accepts a JSON body labelled form-encoded, which Fastify alone would refuse', async () => {
       const { app } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: { ...signed(body), 'content-type': 'application/x-www-form-urlencoded' },
+      const res = await post(app, '/webhooks', body, {
+        ...signed(body),
+        'content-type': 'application/x-www-form-urlencoded',
       })
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toEqual(event)
@@ -117,12 +105,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('accepts a body with no content type at all', async () => {
       const { app } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: signed(body),
-      })
+      const res = await post(app, '/webhooks', body, signed(body))
       expect(res.statusCode).toBe(200)
       expect(res.json()).toEqual({ event, bodyIsEvent: true, contentType: null })
     })
@@ -130,12 +113,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
     it('accepts an unusual content type', async () => {
       const { app } = await build()
       for (const type of ['text/xml', 'application/octet-stream', 'application/vnd.x+json; v=2']) {
-        const res = await app.inject({
-          method: 'POST',
-          url: '/webhooks',
-          payload: body,
-          headers: { ...signed(body), 'content-type': type },
-        })
+        const res = await post(app, '/webhooks', body, { ...signed(body), 'content-type': type })
         expect(res.statusCode, type).toBe(200)
         expect(res.json().contentType).toBe(type)
       }
@@ -143,11 +121,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('leaves a malformed content type to Fastify: 415 on Fastify 5, verified on 4', async () => {
       const { app, calls } = await build()
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: body,
-        headers: { ...signed(body), 'content-type': 'not a media type;;' },
+      const res = await post(app, '/webhooks', body, {
+        ...signed(body),
+        'content-type': 'not a media type;;',
       })
       // Fastify 5 refuses a header that is no media type before any parser runs.
       expect(res.statusCode).toBe(major === '5' ? 415 : 200)
@@ -157,12 +133,12 @@ describe.each(versions)('$name', ({ fastify, major }) => {
     it('reads a chunked body (no Content-Length)', async () => {
       const { app } = await build()
       const chunks = [body.slice(0, 10), body.slice(10, 40), body.slice(40)]
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: Readable.from(chunks.map((chunk) => Buffer.from(chunk))),
-        headers: signedJson(body),
-      })
+      const res = await post(
+        app,
+        '/webhooks',
+        Readable.from(chunks.map((chunk) => Buffer.from(chunk))),
+        signedJson(body),
+      )
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toEqual(event)
     })
@@ -170,12 +146,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
     it('accepts a body of exactly maxBodyBytes', async () => {
       const { app } = await build({ scheme: { ...hookguardScheme, parse: (text) => text.length } })
       const raw = bytes(1024)
-      const res = await app.inject({
-        method: 'POST',
-        url: '/small',
-        payload: raw,
-        headers: signed(raw),
-      })
+      const res = await post(app, '/small', raw, signed(raw))
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toBe(1024)
     })
@@ -186,11 +157,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
         { bodyLimit: 1024 },
       )
       const raw = bytes(3000)
-      const res = await app.inject({
-        method: 'POST',
-        url: '/webhooks',
-        payload: raw,
-        headers: { ...signed(raw), 'content-type': 'application/json' },
+      const res = await post(app, '/webhooks', raw, {
+        ...signed(raw),
+        'content-type': 'application/json',
       })
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toBe(3000)
