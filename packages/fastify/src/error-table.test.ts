@@ -1,20 +1,17 @@
 import { Readable } from 'node:stream'
-import { describe, expect, it } from 'vitest'
-import { hookguard } from './index.js'
 import {
-  body,
+  BODY,
   bytes,
-  harness,
   MiB,
   NOW,
   NOW_S,
   OTHER_SECRET,
-  post,
   SECRET,
-  signed,
-  signedJson,
-  versions,
-} from './test-helpers.js'
+  signHookguard,
+} from '@hookguard/test-kit'
+import { describe, expect, it } from 'vitest'
+import { hookguard } from './index.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { create, build } = harness(fastify)
@@ -31,15 +28,15 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('MISSING_HEADER: 401 when the signature headers are absent', async () => {
       const { app, calls } = await build()
-      const res = await post(app, '/webhooks', body, { 'content-type': 'application/json' })
+      const res = await post(app, '/webhooks', BODY, { 'content-type': 'application/json' })
       await expectRejected(res, 401, 'MISSING_HEADER')
       expect(calls.webhook).toBe(0)
     })
 
     it('INVALID_SIGNATURE: 401 for a signature by another secret or over another body', async () => {
       const { app, calls } = await build()
-      for (const headers of [signedJson(body, { secret: OTHER_SECRET }), signedJson(`${body} `)]) {
-        const res = await app.inject({ method: 'POST', url: '/webhooks', payload: body, headers })
+      for (const headers of [signedJson(BODY, { secret: OTHER_SECRET }), signedJson(`${BODY} `)]) {
+        const res = await app.inject({ method: 'POST', url: '/webhooks', payload: BODY, headers })
         await expectRejected(res, 401, 'INVALID_SIGNATURE')
       }
       expect(calls.webhook).toBe(0)
@@ -47,14 +44,14 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('INVALID_TIMESTAMP: 401 for a timestamp that is not whole seconds', async () => {
       const { app } = await build()
-      const res = await post(app, '/webhooks', body, signedJson(body, { timestamp: 'abc' }))
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY, { timestamp: 'abc' }))
       await expectRejected(res, 401, 'INVALID_TIMESTAMP')
     })
 
     it('TIMESTAMP_EXPIRED: 401 for an authentic request outside the tolerance', async () => {
       const { app } = await build()
       for (const timestamp of [NOW_S - 301, NOW_S + 301]) {
-        const res = await post(app, '/webhooks', body, signedJson(body, { timestamp }))
+        const res = await post(app, '/webhooks', BODY, signedJson(BODY, { timestamp }))
         await expectRejected(res, 401, 'TIMESTAMP_EXPIRED')
       }
     })
@@ -108,7 +105,7 @@ describe.each(versions)('$name', ({ fastify }) => {
       const raw = bytes(MiB + 1)
       for (const type of ['application/json', 'application/x-www-form-urlencoded', undefined]) {
         const res = await post(app, '/webhooks', raw, {
-          ...signed(raw),
+          ...signHookguard(raw),
           ...(type ? { 'content-type': type } : {}),
         })
         await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
@@ -130,7 +127,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           async () => 'unreachable',
         )
       })
-      const res = await post(app, '/webhooks', body, signedJson(body))
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY))
       await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
     })
 
@@ -147,7 +144,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           return 'unverified'
         })
       })
-      const res = await post(app, '/webhooks', body, signedJson(body))
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY))
       await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
       expect(res.json().error).toMatch(/add no parser/)
       expect(ran).toBe(0)

@@ -1,23 +1,20 @@
 import { Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
 import { hookguardScheme } from '@hookguard/core/scheme'
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
-import { describe, expect, it } from 'vitest'
-import { hookguard } from './index.js'
 import {
-  body,
+  BODY,
   bytes,
-  event,
-  harness,
+  EVENT,
   NOW,
   NOW_S,
   OTHER_SECRET,
-  post,
   SECRET,
-  signed,
-  signedJson,
-  versions,
-} from './test-helpers.js'
+  signHookguard,
+} from '@hookguard/test-kit'
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify'
+import { describe, expect, it } from 'vitest'
+import { hookguard } from './index.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 /** One observation: which hook, the body headers it saw, and those that came over the wire. */
 interface Sight {
@@ -114,18 +111,18 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     const json = { 'content-type': 'application/json' }
     const paths = [
-      { name: 'success', payload: body, headers: signedJson(body), status: 200 },
-      { name: 'MISSING_HEADER', payload: body, headers: json, status: 401 },
+      { name: 'success', payload: BODY, headers: signedJson(BODY), status: 200 },
+      { name: 'MISSING_HEADER', payload: BODY, headers: json, status: 401 },
       {
         name: 'INVALID_SIGNATURE',
-        payload: body,
-        headers: signedJson(body, { secret: OTHER_SECRET }),
+        payload: BODY,
+        headers: signedJson(BODY, { secret: OTHER_SECRET }),
         status: 401,
       },
       {
         name: 'TIMESTAMP_EXPIRED',
-        payload: body,
-        headers: signedJson(body, { timestamp: NOW_S - 3600 }),
+        payload: BODY,
+        headers: signedJson(BODY, { timestamp: NOW_S - 3600 }),
         status: 401,
       },
       { name: 'INVALID_PAYLOAD', payload: 'nope', headers: signedJson('nope'), status: 400 },
@@ -143,22 +140,22 @@ describe.each(versions)('$name', ({ fastify }) => {
       },
       {
         name: 'an app preValidation hook answering 403 itself',
-        payload: body,
-        headers: { ...signedJson(body), 'x-deny': 'answer' },
+        payload: BODY,
+        headers: { ...signedJson(BODY), 'x-deny': 'answer' },
         status: 403,
         errorHandler: false,
       },
       {
         name: 'an app preValidation hook throwing 403',
-        payload: body,
-        headers: { ...signedJson(body), 'x-deny': 'throw' },
+        payload: BODY,
+        headers: { ...signedJson(BODY), 'x-deny': 'throw' },
         status: 403,
         errorHandler: true,
       },
       {
         name: 'onError throwing',
         url: '/hooks/throwing-on-error',
-        payload: body,
+        payload: BODY,
         headers: json,
         status: 502,
         errorHandler: true,
@@ -188,7 +185,7 @@ describe.each(versions)('$name', ({ fastify }) => {
       expect(at.includes('handler')).toBe(path.status === 200)
       if (path.status === 200) {
         // Hooks after the plugin's verification, the handler included, see the verified event.
-        expect(res.json()).toEqual({ event })
+        expect(res.json()).toEqual({ event: EVENT })
       }
     })
 
@@ -202,8 +199,8 @@ describe.each(versions)('$name', ({ fastify }) => {
         })
         webhooks.post('/orders', async () => 'ok')
       })
-      await post(app, '/orders', body, signedJson(body))
-      expect(raw).toEqual(['application/json', String(Buffer.byteLength(body))])
+      await post(app, '/orders', BODY, signedJson(BODY))
+      expect(raw).toEqual(['application/json', String(Buffer.byteLength(BODY))])
     })
   })
 
@@ -215,11 +212,11 @@ describe.each(versions)('$name', ({ fastify }) => {
         await webhooks.register(hookguard, { secret: SECRET, now: NOW, scheme })
         webhooks.get('/ping', async (request) => request.webhook)
       })
-      const ok = await app.inject({ method: 'GET', url: '/ping', headers: signed('') })
+      const ok = await app.inject({ method: 'GET', url: '/ping', headers: signHookguard('') })
       expect([ok.statusCode, ok.json()]).toEqual([200, { empty: true }])
-      const forged = await app.inject({ method: 'GET', url: '/ping', headers: signed('x') })
+      const forged = await app.inject({ method: 'GET', url: '/ping', headers: signHookguard('x') })
       expect(forged.json().code).toBe('INVALID_SIGNATURE')
-      const head = await app.inject({ method: 'HEAD', url: '/ping', headers: signed('x') })
+      const head = await app.inject({ method: 'HEAD', url: '/ping', headers: signHookguard('x') })
       expect(head.statusCode).toBe(401)
     })
 
@@ -230,7 +227,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         await webhooks.register(hookguard, { secret: SECRET, now: NOW, scheme })
         webhooks.post('/ping', async (request) => request.webhook)
       })
-      const ok = await app.inject({ method: 'POST', url: '/ping', headers: signed('') })
+      const ok = await app.inject({ method: 'POST', url: '/ping', headers: signHookguard('') })
       expect([ok.statusCode, ok.json()]).toEqual([200, { empty: true }])
     })
 
@@ -267,13 +264,13 @@ describe.each(versions)('$name', ({ fastify }) => {
         const gzip = createGzip()
         gzip.on('data', (chunk: Buffer) => chunks.push(chunk))
         gzip.on('end', () => resolve(Buffer.concat(chunks)))
-        gzip.end(body)
+        gzip.end(BODY)
       })
       const res = await post(app, '/orders', gzipped, {
-        ...signedJson(body),
+        ...signedJson(BODY),
         'content-encoding': 'gzip',
       })
-      expect([res.statusCode, res.json()]).toEqual([200, event])
+      expect([res.statusCode, res.json()]).toEqual([200, EVENT])
       expect(order).toEqual(['preParsing:true', 'handler'])
     })
 
@@ -295,9 +292,9 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (request) => request.webhook,
         )
       })
-      const ok = await post(app, '/webhooks', body, signedJson(body))
+      const ok = await post(app, '/webhooks', BODY, signedJson(BODY))
       expect(ok.statusCode).toBe(200)
-      const other = JSON.stringify({ ...event, type: 'invoice.paid' })
+      const other = JSON.stringify({ ...EVENT, type: 'invoice.paid' })
       const invalid = await post(app, '/webhooks', other, signedJson(other))
       expect(invalid.statusCode).toBe(400)
       expect(invalid.json().code).toBe('FST_ERR_VALIDATION')
@@ -319,7 +316,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           },
         )
       })
-      const broke = await post(app, '/orders', body, signedJson(body))
+      const broke = await post(app, '/orders', BODY, signedJson(BODY))
       expect([broke.statusCode, broke.json()]).toEqual([599, { own: 'handler broke' }])
       const large = await post(app, '/orders', bytes(2048), signedJson(bytes(2048)))
       expect([large.statusCode, large.json().code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
@@ -340,7 +337,7 @@ describe.each(versions)('$name', ({ fastify }) => {
             throw new Error('handler broke')
           })
         })
-        const res = await post(app, '/orders', body, signedJson(body))
+        const res = await post(app, '/orders', BODY, signedJson(BODY))
         expect([res.statusCode, res.json()], when).toEqual([598, { scope: 'handler broke' }])
       }
     })

@@ -1,14 +1,6 @@
+import { BODY, bytes, OTHER_SECRET, signHookguard } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
-import {
-  body,
-  bytes,
-  harness,
-  OTHER_SECRET,
-  post,
-  signed,
-  signedJson,
-  versions,
-} from './test-helpers.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { build } = harness(fastify)
@@ -22,7 +14,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           reply.code(418).send({ teapot: error.code })
         },
       })
-      const res = await post(app, '/webhooks', body)
+      const res = await post(app, '/webhooks', BODY)
       expect(res.statusCode).toBe(418)
       expect(res.json()).toEqual({ teapot: 'MISSING_HEADER' })
       expect(got).toEqual(['MISSING_HEADER', 401, '/webhooks'])
@@ -36,7 +28,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           return reply.code(error.status).send({ custom: true })
         },
       })
-      const res = await post(app, '/webhooks', body)
+      const res = await post(app, '/webhooks', BODY)
       expect([res.statusCode, res.json()]).toEqual([401, { custom: true }])
     })
 
@@ -52,7 +44,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         reply.header('x-on-send', 'yes')
         return payload
       })
-      const res = await post(app, '/webhooks', body)
+      const res = await post(app, '/webhooks', BODY)
       expect(res.statusCode).toBe(418)
       expect(res.json()).toEqual({ took: 'over' })
       expect(res.headers['x-on-send']).toBe('yes')
@@ -63,7 +55,7 @@ describe.each(versions)('$name', ({ fastify }) => {
     it('falls back to the default response when it only observes', async () => {
       const codes: string[] = []
       const { app } = await build({ onError: (error) => void codes.push(error.code) })
-      const res = await post(app, '/webhooks', body, signedJson(body, { secret: OTHER_SECRET }))
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY, { secret: OTHER_SECRET }))
       expect(res.statusCode).toBe(401)
       expect(res.json()).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' })
       expect(codes).toEqual(['INVALID_SIGNATURE'])
@@ -75,7 +67,7 @@ describe.each(versions)('$name', ({ fastify }) => {
           throw Object.assign(new Error('onError broke'), { statusCode: 503 })
         },
       })
-      const res = await post(app, '/webhooks', body)
+      const res = await post(app, '/webhooks', BODY)
       expect(res.statusCode).toBe(503)
       expect(res.json().message).toBe('onError broke')
     })
@@ -84,7 +76,7 @@ describe.each(versions)('$name', ({ fastify }) => {
       const codes: string[] = []
       const { app } = await build({ onError: (error) => void codes.push(error.code) })
       const raw = bytes(2048)
-      const res = await post(app, '/small', raw, signed(raw))
+      const res = await post(app, '/small', raw, signHookguard(raw))
       expect(res.statusCode).toBe(413)
       expect(codes).toEqual(['PAYLOAD_TOO_LARGE'])
     })

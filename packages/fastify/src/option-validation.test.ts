@@ -1,6 +1,7 @@
+import { SECRET } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { type FastifyWebhookOptions, hookguard } from './index.js'
-import { harness, SECRET, versions } from './test-helpers.js'
+import { harness, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { create } = harness(fastify)

@@ -1,17 +1,7 @@
+import { BODY, EVENT, NOW, NOW_S, OTHER_SECRET, SECRET } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { hookguard } from './index.js'
-import {
-  body,
-  event,
-  harness,
-  NOW,
-  NOW_S,
-  OTHER_SECRET,
-  post,
-  SECRET,
-  signedJson,
-  versions,
-} from './test-helpers.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { create, build } = harness(fastify)
@@ -25,13 +15,13 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (request) => request.webhook,
         )
       })
-      const own = await post(app, '/billing', body, signedJson(body, { secret: OTHER_SECRET }))
+      const own = await post(app, '/billing', BODY, signedJson(BODY, { secret: OTHER_SECRET }))
       expect(own.statusCode).toBe(200)
-      expect(own.json()).toEqual(event)
+      expect(own.json()).toEqual(EVENT)
       // The plugin's secret no longer works there, and still works on the other routes.
-      const pluginSecret = await post(app, '/billing', body, signedJson(body))
+      const pluginSecret = await post(app, '/billing', BODY, signedJson(BODY))
       expect(pluginSecret.json().code).toBe('INVALID_SIGNATURE')
-      const other = await post(app, '/webhooks', body, signedJson(body))
+      const other = await post(app, '/webhooks', BODY, signedJson(BODY))
       expect(other.statusCode).toBe(200)
     })
 
@@ -43,10 +33,10 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (request) => request.webhook,
         )
       })
-      const headers = signedJson(body, { timestamp: NOW_S - 1800 })
-      const lenient = await app.inject({ method: 'POST', url: '/lenient', payload: body, headers })
+      const headers = signedJson(BODY, { timestamp: NOW_S - 1800 })
+      const lenient = await app.inject({ method: 'POST', url: '/lenient', payload: BODY, headers })
       expect(lenient.statusCode).toBe(200)
-      const strict = await app.inject({ method: 'POST', url: '/webhooks', payload: body, headers })
+      const strict = await app.inject({ method: 'POST', url: '/webhooks', payload: BODY, headers })
       expect(strict.json().code).toBe('TIMESTAMP_EXPIRED')
     })
 
@@ -61,8 +51,8 @@ describe.each(versions)('$name', ({ fastify }) => {
           async (r) => r.webhook,
         )
       })
-      const a = await post(app, '/a', body, signedJson(body))
-      const b = await post(app, '/b', body, signedJson(body, { secret: OTHER_SECRET }))
+      const a = await post(app, '/a', BODY, signedJson(BODY))
+      const b = await post(app, '/b', BODY, signedJson(BODY, { secret: OTHER_SECRET }))
       expect([a.statusCode, b.statusCode]).toEqual([200, 200])
     })
 
@@ -82,9 +72,9 @@ describe.each(versions)('$name', ({ fastify }) => {
           )
         },
       )
-      const routeLevel = await post(app, '/own-error', body)
+      const routeLevel = await post(app, '/own-error', BODY)
       expect([routeLevel.statusCode, routeLevel.json()]).toEqual([498, { from: 'route' }])
-      const pluginLevel = await post(app, '/webhooks', body)
+      const pluginLevel = await post(app, '/webhooks', BODY)
       expect([pluginLevel.statusCode, pluginLevel.json()]).toEqual([499, { from: 'plugin' }])
     })
 
@@ -92,17 +82,17 @@ describe.each(versions)('$name', ({ fastify }) => {
       const { app } = await build({}, {}, (webhooks) => {
         webhooks.post('/legacy', { config: { webhook: true } }, async (r) => r.webhook)
       })
-      const res = await post(app, '/legacy', body, signedJson(body))
-      expect([res.statusCode, res.json()]).toEqual([200, event])
+      const res = await post(app, '/legacy', BODY, signedJson(BODY))
+      expect([res.statusCode, res.json()]).toEqual([200, EVENT])
     })
 
     it("applies a route's maxBodyBytes as that route's body limit", async () => {
       const { app } = await build({}, {}, (webhooks) => {
         webhooks.post('/tiny', { config: { webhook: { maxBodyBytes: 16 } } }, async () => 'no')
       })
-      const tiny = await post(app, '/tiny', body, signedJson(body))
+      const tiny = await post(app, '/tiny', BODY, signedJson(BODY))
       expect([tiny.statusCode, tiny.json().code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
-      const other = await post(app, '/webhooks', body, signedJson(body))
+      const other = await post(app, '/webhooks', BODY, signedJson(BODY))
       expect(other.statusCode).toBe(200)
     })
 
@@ -119,10 +109,10 @@ describe.each(versions)('$name', ({ fastify }) => {
           })
         })
       })
-      const res = await post(app, '/child', body, signedJson(body, { secret: OTHER_SECRET }))
+      const res = await post(app, '/child', BODY, signedJson(BODY, { secret: OTHER_SECRET }))
       // The child's 1 MiB default replaced the parent's 64 bytes too.
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual(event)
+      expect(res.json()).toEqual(EVENT)
       expect(verifiedTwice).toBe(false)
     })
   })

@@ -1,16 +1,7 @@
+import { BODY, bytes, EVENT, NOW, SECRET } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { hookguard } from './index.js'
-import {
-  body,
-  bytes,
-  event,
-  harness,
-  NOW,
-  post,
-  SECRET,
-  signedJson,
-  versions,
-} from './test-helpers.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify }) => {
   const { create, build } = harness(fastify)
@@ -32,11 +23,11 @@ describe.each(versions)('$name', ({ fastify }) => {
         const ok = await app.inject({
           method,
           url: '/hooks/orders',
-          payload: body,
-          headers: signedJson(body),
+          payload: BODY,
+          headers: signedJson(BODY),
         })
-        expect([ok.statusCode, ok.json()]).toEqual([200, event])
-        const unsigned = await app.inject({ method, url: '/hooks/orders', payload: body })
+        expect([ok.statusCode, ok.json()]).toEqual([200, EVENT])
+        const unsigned = await app.inject({ method, url: '/hooks/orders', payload: BODY })
         expect(unsigned.json().code).toBe('MISSING_HEADER')
       }
       for (const url of ['/before', '/after']) {
@@ -84,7 +75,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         },
         { prefix: '/hooks' },
       )
-      const res = await post(app, '/hooks/nope', body)
+      const res = await post(app, '/hooks/nope', BODY)
       expect([res.statusCode, res.json()]).toEqual([404, { none: true }])
     })
 
@@ -100,7 +91,7 @@ describe.each(versions)('$name', ({ fastify }) => {
         })
       })
       app.post('/api/echo', async (request) => request.body)
-      for (const payload of [body, '']) {
+      for (const payload of [BODY, '']) {
         const res = await app.inject({
           method: 'POST',
           url: '/early',
@@ -179,9 +170,9 @@ describe.each(versions)('$name', ({ fastify }) => {
 
     it('leaves a signed-looking request there alone', async () => {
       const { app } = await build()
-      const res = await post(app, '/api/echo', body, signedJson(body, { secret: 'wrong' }))
+      const res = await post(app, '/api/echo', BODY, signedJson(BODY, { secret: 'wrong' }))
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({ body: event })
+      expect(res.json()).toEqual({ body: EVENT })
     })
   })
 })

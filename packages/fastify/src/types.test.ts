@@ -1,3 +1,4 @@
+import { BODY, EVENT, NOW, SECRET } from '@hookguard/test-kit'
 import fastify, { type FastifyContextConfig, type FastifyRequest } from 'fastify'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import hookguardDefault, {
@@ -5,7 +6,7 @@ import hookguardDefault, {
   type FastifyWebhookRouteOptions,
   hookguard,
 } from './index.js'
-import { body, event, NOW, post, SECRET, signedJson } from './test-helpers.js'
+import { post, signedJson } from './test-harness.js'
 
 // These assertions are checked by `tsc` (the root typecheck includes test files); the runtime
 // parts check what the types promise.
@@ -18,13 +19,13 @@ describe('types', () => {
       webhooks.post('/webhooks', async (request) => {
         // @ts-expect-error unknown until narrowed: the plugin cannot know the sender's event shape
         request.webhook.id
-        const { id } = request.webhook as typeof event
+        const { id } = request.webhook as typeof EVENT
         expectTypeOf(id).toEqualTypeOf<string>()
         return { id }
       })
     })
-    const res = await post(app, '/webhooks', body, signedJson(body))
-    expect(res.json()).toEqual({ id: event.id })
+    const res = await post(app, '/webhooks', BODY, signedJson(BODY))
+    expect(res.json()).toEqual({ id: EVENT.id })
     await app.close()
   })
 

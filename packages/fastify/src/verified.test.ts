@@ -1,18 +1,8 @@
 import { Readable } from 'node:stream'
 import { hookguardScheme } from '@hookguard/core/scheme'
+import { BODY, bytes, EVENT, OTHER_SECRET, signHookguard, signSlack } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
-import {
-  body,
-  bytes,
-  event,
-  harness,
-  OTHER_SECRET,
-  post,
-  signed,
-  signedJson,
-  slackSigned,
-  versions,
-} from './test-helpers.js'
+import { harness, post, signedJson, versions } from './test-harness.js'
 
 describe.each(versions)('$name', ({ fastify, major }) => {
   const { build } = harness(fastify)
@@ -20,9 +10,9 @@ describe.each(versions)('$name', ({ fastify, major }) => {
   describe('verified requests', () => {
     it('sets request.webhook and request.body to the event of a signed JSON body', async () => {
       const { app, calls } = await build()
-      const res = await post(app, '/webhooks', body, signedJson(body))
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY))
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({ event, bodyIsEvent: true, contentType: 'application/json' })
+      expect(res.json()).toEqual({ event: EVENT, bodyIsEvent: true, contentType: 'application/json' })
       expect(calls.webhook).toBe(1)
     })
 
@@ -33,7 +23,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
         Buffer.from('{ "type" : "order.created",\n  "id":"evt_ü_1", "data": {"object": {}} }'),
       ])
       const res = await post(app, '/webhooks', raw, {
-        ...signed(raw),
+        ...signHookguard(raw),
         'content-type': 'application/json; charset=utf-8',
       })
       expect(res.statusCode).toBe(200)
@@ -51,7 +41,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       const results = []
       for (const form of [command, interaction]) {
         const res = await post(app, '/webhooks', form, {
-          ...slackSigned(form),
+          ...signSlack(form),
           'content-type': 'application/x-www-form-urlencoded',
         })
         expect(res.statusCode).toBe(200)
@@ -75,7 +65,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
         url: '/webhooks',
         payload: command,
         headers: {
-          ...slackSigned(command, OTHER_SECRET),
+          ...signSlack(command, { secret: OTHER_SECRET }),
           'content-type': 'application/x-www-form-urlencoded',
         },
       })
@@ -86,7 +76,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       const { app, calls } = await build({ scheme: 'slack' })
       const handshake = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' })
       const res = await post(app, '/webhooks', handshake, {
-        ...slackSigned(handshake),
+        ...signSlack(handshake),
         'content-type': 'application/json',
       })
       expect([res.statusCode, res.json()]).toEqual([200, { challenge: 'c-123' }])
@@ -95,25 +85,28 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('accepts a JSON body labelled form-encoded, which Fastify alone would refuse', async () => {
       const { app } = await build()
-      const res = await post(app, '/webhooks', body, {
-        ...signed(body),
+      const res = await post(app, '/webhooks', BODY, {
+        ...signHookguard(BODY),
         'content-type': 'application/x-www-form-urlencoded',
       })
       expect(res.statusCode).toBe(200)
-      expect(res.json().event).toEqual(event)
+      expect(res.json().event).toEqual(EVENT)
     })
 
     it('accepts a body with no content type at all', async () => {
       const { app } = await build()
-      const res = await post(app, '/webhooks', body, signed(body))
+      const res = await post(app, '/webhooks', BODY, signHookguard(BODY))
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({ event, bodyIsEvent: true, contentType: null })
+      expect(res.json()).toEqual({ event: EVENT, bodyIsEvent: true, contentType: null })
     })
 
     it('accepts an unusual content type', async () => {
       const { app } = await build()
       for (const type of ['text/xml', 'application/octet-stream', 'application/vnd.x+json; v=2']) {
-        const res = await post(app, '/webhooks', body, { ...signed(body), 'content-type': type })
+        const res = await post(app, '/webhooks', BODY, {
+          ...signHookguard(BODY),
+          'content-type': type,
+        })
         expect(res.statusCode, type).toBe(200)
         expect(res.json().contentType).toBe(type)
       }
@@ -121,8 +114,8 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('leaves a malformed content type to Fastify: 415 on Fastify 5, verified on 4', async () => {
       const { app, calls } = await build()
-      const res = await post(app, '/webhooks', body, {
-        ...signed(body),
+      const res = await post(app, '/webhooks', BODY, {
+        ...signHookguard(BODY),
         'content-type': 'not a media type;;',
       })
       // Fastify 5 refuses a header that is no media type before any parser runs.
@@ -132,21 +125,21 @@ describe.each(versions)('$name', ({ fastify, major }) => {
 
     it('reads a chunked body (no Content-Length)', async () => {
       const { app } = await build()
-      const chunks = [body.slice(0, 10), body.slice(10, 40), body.slice(40)]
+      const chunks = [BODY.slice(0, 10), BODY.slice(10, 40), BODY.slice(40)]
       const res = await post(
         app,
         '/webhooks',
         Readable.from(chunks.map((chunk) => Buffer.from(chunk))),
-        signedJson(body),
+        signedJson(BODY),
       )
       expect(res.statusCode).toBe(200)
-      expect(res.json().event).toEqual(event)
+      expect(res.json().event).toEqual(EVENT)
     })
 
     it('accepts a body of exactly maxBodyBytes', async () => {
       const { app } = await build({ scheme: { ...hookguardScheme, parse: (text) => text.length } })
       const raw = bytes(1024)
-      const res = await post(app, '/small', raw, signed(raw))
+      const res = await post(app, '/small', raw, signHookguard(raw))
       expect(res.statusCode).toBe(200)
       expect(res.json().event).toBe(1024)
     })
@@ -158,7 +151,7 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       )
       const raw = bytes(3000)
       const res = await post(app, '/webhooks', raw, {
-        ...signed(raw),
+        ...signHookguard(raw),
         'content-type': 'application/json',
       })
       expect(res.statusCode).toBe(200)
