@@ -12,7 +12,11 @@ describe.each(versions)('$name', ({ fastify, major }) => {
       const { app, calls } = await build()
       const res = await post(app, '/webhooks', BODY, signedJson(BODY))
       expect(res.statusCode).toBe(200)
-      expect(res.json()).toEqual({ event: EVENT, bodyIsEvent: true, contentType: 'application/json' })
+      expect(res.json()).toEqual({
+        event: EVENT,
+        bodyIsEvent: true,
+        contentType: 'application/json',
+      })
       expect(calls.webhook).toBe(1)
     })
 
