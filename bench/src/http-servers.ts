@@ -40,11 +40,10 @@ async function startExpress(secret: string): Promise<AddressInfo> {
 
 async function startFastify(secret: string): Promise<AddressInfo> {
   const app = Fastify({ logger: false })
-  await app.register(fastifyHookguard, { secret })
-  app.post('/hookguard', { config: { webhook: true } }, async (request) => ({
-    received: true,
-    id: idOf(request.webhook),
-  }))
+  await app.register(async (webhooks) => {
+    await webhooks.register(fastifyHookguard, { secret })
+    webhooks.post('/hookguard', async (request) => ({ received: true, id: idOf(request.webhook) }))
+  })
   await app.register(async (scope) => {
     // The usual raw-body recipe: in this scope every content type arrives as a Buffer.
     scope.removeAllContentTypeParsers()

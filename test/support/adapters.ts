@@ -37,11 +37,13 @@ const startExpress: Start = (options, secret) => {
 
 const startFastify: Start = async (options, secret) => {
   const app = Fastify()
-  await app.register(hookguard, { secret })
-  app.post('/webhooks', { config: { webhook: options } }, async () => ({ unreachable: true }))
-  app.post('/verify-only', { config: { webhook: true } }, async (request) => ({
-    verified: request.webhook,
-  }))
+  await app.register(async (webhooks) => {
+    await webhooks.register(hookguard, { secret })
+    webhooks.post('/webhooks', { config: { webhook: options } }, async () => ({
+      unreachable: true,
+    }))
+    webhooks.post('/verify-only', async (request) => ({ verified: request.webhook }))
+  })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return { url, close: () => app.close() }
 }

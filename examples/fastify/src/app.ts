@@ -50,23 +50,25 @@ export function createApp(options: AppOptions = { secret: secretsFromEnv() }): F
       app.log.info({ order: event.data.object.id, event: event.id }, 'order created')
     })
 
-  app.register(hookguard, {
-    secret: options.secret,
-    ...(options.store ? { store: options.store } : {}),
-    ...(options.ack ? { ack: options.ack } : {}),
-    // With `on` handlers the plugin answers the sender itself, once per event id.
-    on: { 'order.created': (event) => onOrderCreated(event as ShopEvent) },
-  })
+  // The webhook scope: every route in it is verified over its raw body (any content type) and,
+  // with `on` handlers, claimed and answered by the plugin, once per event id.
+  app.register(
+    async (webhooks) => {
+      await webhooks.register(hookguard, {
+        secret: options.secret,
+        ...(options.store ? { store: options.store } : {}),
+        ...(options.ack ? { ack: options.ack } : {}),
+        on: { 'order.created': (event) => onOrderCreated(event as ShopEvent) },
+      })
+      // POST /webhooks: the plugin answers; this handler only runs for requests it hands over
+      // (none, with `on`).
+      webhooks.post('/', async () => ({ received: true }))
+    },
+    { prefix: '/webhooks' },
+  )
 
-  // Registered after the plugin, so the plugin sees these routes being created.
-  app.register(async (routes) => {
-    // Opting in: the plugin reads this route's raw body, verifies it, claims the event and
-    // answers; the handler below only runs for requests the plugin hands over (none, with `on`).
-    routes.post('/webhooks', { config: { webhook: true } }, async () => ({ received: true }))
-
-    // Not opted in: Fastify's JSON parser, body limit and 400/415 answers as usual.
-    routes.post('/api/echo', async (request) => ({ echo: request.body }))
-  })
+  // Outside the scope: Fastify's JSON parser, body limit and 400/415 answers as usual.
+  app.post('/api/echo', async (request) => ({ echo: request.body }))
 
   return app
 }

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
  * left to the routes, for an app with one secret per sender.
  *
  * @example
- * await app.register(hookguard, {
+ * await webhooks.register(hookguard, {
  *   secret: [process.env.NEW_SECRET!, process.env.OLD_SECRET!],
  *   maxBodyBytes: 256 * 1024,
  *   onError: (error, request, reply) => reply.code(error.status).send({ code: error.code }),
@@ -33,7 +33,7 @@ export interface FastifyWebhookOptions extends Omit<ReceiverOptions, 'secret'> {
  * A route's own options in `config: { webhook: { … } }`, merged over the plugin's.
  *
  * @example
- * app.post('/webhooks/billing', { config: { webhook: { secret: billingSecret, maxBodyBytes: 64 * 1024 } } }, handler)
+ * webhooks.post('/billing', { config: { webhook: { secret: billingSecret, maxBodyBytes: 64 * 1024 } } }, handler)
  */
 export type FastifyWebhookRouteOptions = FastifyWebhookOptions
 
@@ -89,7 +89,8 @@ function definedEntries(options: Record<string, unknown>): Record<string, unknow
 
 /**
  * Builds one route's receiver from the plugin's options and the route's `config.webhook`
- * (`true`, or an object merged over the plugin's). Misuse is a `TypeError` naming the route.
+ * (absent or `true`: the plugin's options; an object: merged over them). Misuse is a `TypeError`
+ * naming the route.
  */
 export function routeWebhook(
   pluginOptions: FastifyWebhookOptions,
@@ -97,11 +98,15 @@ export function routeWebhook(
   route: string,
 ): RouteWebhook {
   const where = `@hookguard/fastify, route ${route}`
-  if (setting !== true && !isPlainObject(setting)) {
-    throw new TypeError(`${where}: config.webhook must be true, false or an object of options`)
+  if (setting !== undefined && setting !== true && !isPlainObject(setting)) {
+    throw new TypeError(
+      `${where}: config.webhook must be true or an object of options. Every route in the ` +
+        "plugin's scope is a webhook route: declare other routes outside that scope",
+    )
   }
-  const merged: FastifyWebhookOptions =
-    setting === true ? pluginOptions : { ...pluginOptions, ...definedEntries(setting) }
+  const merged: FastifyWebhookOptions = isPlainObject(setting)
+    ? { ...pluginOptions, ...definedEntries(setting) }
+    : pluginOptions
   const { onError, secret, ...rest } = merged
   checkOnError(onError, where)
   if (secret === undefined) {

@@ -1,7 +1,12 @@
-import type { FastifyContextConfig, FastifyPluginAsync, FastifyRequest } from 'fastify'
+import { checkMaxBodyBytes } from '@hookguard/core/adapter'
+import type {
+  FastifyContextConfig,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  preParsingHookHandler,
+} from 'fastify'
 import fp from 'fastify-plugin'
-import { restoreBodyHeaders } from './body-headers.js'
-import { webhookHooks } from './hooks.js'
 import {
   checkPluginOptions,
   type FastifyWebhookOptions,
@@ -9,21 +14,22 @@ import {
   type RouteWebhook,
   routeWebhook,
 } from './options.js'
+import { errorHandler, rawBodyUnavailable, verifyHook } from './route-hooks.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The verified event on a route with `config: { webhook }`; `null` on other routes. */
+    /** The verified event on a route in the plugin's scope. */
     webhook: unknown
   }
   interface FastifyContextConfig {
-    /** Opt the route in to webhook verification: `true`, or options merged over the plugin's. */
-    webhook?: boolean | FastifyWebhookRouteOptions
+    /** A webhook route's own options, merged over the plugin's (`true`: the plugin's as they are). */
+    webhook?: true | FastifyWebhookRouteOptions
   }
 }
 
 // Set on the config of every route the plugin wired, to the route's receiver: a second
-// registration (say in a child context) then replaces the options instead of verifying twice,
-// and the guard below tells a wired route from one the plugin never saw.
+// registration (in a child scope) then replaces the options instead of verifying twice, and the
+// guard below tells a wired route from one the plugin never saw.
 const WIRED = Symbol('hookguard.fastify.route')
 type WiredConfig = FastifyContextConfig & { [WIRED]?: RouteWebhook }
 
@@ -36,67 +42,86 @@ function notWired(request: FastifyRequest): Error {
   const { method, url } = request.routeOptions
   return Object.assign(
     new Error(
-      `@hookguard/fastify: route ${method} ${url} has config.webhook but was created before the ` +
-        'plugin was registered, so nothing verifies it. Register the plugin first: ' +
-        'await app.register(hookguard, { secret }), then declare the route.',
+      `@hookguard/fastify: route ${method} ${url} was declared before the plugin was registered ` +
+        'in its scope, so nothing verifies it. Fix: await webhooks.register(hookguard, { secret }) ' +
+        'before declaring the routes.',
     ),
     { statusCode: 500 },
   )
+}
+
+// Runs on the routes of the plugin's scope only, and every one of them is a webhook route.
+// Fails closed for a route the plugin never wired, and refuses a body stream that an earlier
+// hook already read instead of waiting forever for bytes that will not come.
+const hookguardBodyGuard: preParsingHookHandler = (request, _reply, payload, done) => {
+  if (request.is404) return done(null, payload)
+  const config: WiredConfig = request.routeOptions.config
+  if (!config[WIRED]) return done(notWired(request))
+  if (payload.readableEnded || payload.readableDidRead) return done(rawBodyUnavailable())
+  done(null, payload)
 }
 
 const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, options) => {
   const pluginOptions = checkPluginOptions(options)
   if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
 
+  // The scope's only parser: every content type, and none, arrives as the raw bytes. Each route
+  // sets its own `bodyLimit` to its `maxBodyBytes`; this one covers a route the plugin never saw.
+  fastify.removeAllContentTypeParsers()
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: checkMaxBodyBytes(pluginOptions.maxBodyBytes) },
+    (_request, body, done) => done(null, body),
+  )
+
   fastify.addHook('onRoute', (routeOptions) => {
     const config: WiredConfig = routeOptions.config ?? {}
-    const setting: unknown = config.webhook
-    if (setting === undefined || setting === false) return
-    const method = asArray(routeOptions.method).join(',')
-    const route = routeWebhook(pluginOptions, setting, `${method} ${routeOptions.url}`)
+    const name = `${asArray(routeOptions.method).join(',')} ${routeOptions.url}`
+    const route = routeWebhook(pluginOptions, config.webhook, name)
     const wired = config[WIRED]
     if (wired) {
-      // The innermost registration's options win.
+      // Registered again in a child scope (or the HEAD twin of a GET route): the innermost
+      // registration's options win, and the hooks already in place read them.
       Object.assign(wired, route)
+      routeOptions.bodyLimit = route.receiver.maxBodyBytes
       return
     }
-    const marked: WiredConfig = { ...routeOptions.config, [WIRED]: route }
-    routeOptions.config = marked
-    const hooks = webhookHooks(route)
-    // Last preParsing hook: a decompressing hook may still run first, and Fastify's body step
-    // follows ours directly. First preValidation hook of the route: see hooks.ts.
-    routeOptions.preParsing = [...asArray(routeOptions.preParsing), hooks.preParsing]
-    routeOptions.preValidation = [hooks.preValidation, ...asArray(routeOptions.preValidation)]
+    if (routeOptions.bodyLimit !== undefined) {
+      throw new TypeError(
+        `@hookguard/fastify, route ${name}: set a webhook route's body limit with ` +
+          'config.webhook.maxBodyBytes, not bodyLimit',
+      )
+    }
+    routeOptions.config = { ...config, [WIRED]: route } as WiredConfig
+    routeOptions.bodyLimit = route.receiver.maxBodyBytes
+    // First among the route's own preValidation hooks: they, the body schema and the handler see
+    // the event.
+    const hookguardVerify = (request: FastifyRequest, reply: FastifyReply) =>
+      verifyHook(route, request, reply)
+    routeOptions.preValidation = [hookguardVerify, ...asArray(routeOptions.preValidation)]
+    routeOptions.errorHandler = errorHandler(route, routeOptions.errorHandler)
   })
 
-  // The app's first preValidation hook (the plugin registers before the routes it serves), so
-  // every later hook sees the body headers Fastify's body step was shown without.
-  fastify.addHook('preValidation', (request, _reply, done) => {
-    restoreBodyHeaders(request)
-    done()
-  })
-
-  // Fails closed for a route declared before the plugin loaded (say after an un-awaited
-  // register): Fastify applies this context's hooks to it, but onRoute never saw it.
-  fastify.addHook('onRequest', (request, _reply, done) => {
-    const config: WiredConfig = request.routeOptions.config
-    if (config.webhook && !config[WIRED]) done(notWired(request))
-    else done()
-  })
+  fastify.addHook('preParsing', hookguardBodyGuard)
 }
 
 /**
- * The hookguard Fastify plugin (Fastify 4 and 5). Routes opt in with `config: { webhook: true }`
- * or an object of options merged over the plugin's; the plugin reads such a route's raw body
- * itself (any content type, within `maxBodyBytes`), verifies it and sets `request.webhook`
- * (and `request.body`) to the event. Other routes' body parsing is untouched. Register it before
- * the routes it should see.
+ * The hookguard Fastify plugin (Fastify 4 and 5). Register it in the scope that holds your
+ * webhook routes: every route of that scope is verified over its exact raw body (any content
+ * type, within `maxBodyBytes`), and `request.webhook` (and `request.body`) is the event. A route
+ * may merge its own options over the plugin's in `config.webhook`. Routes outside the scope keep
+ * Fastify's own parsing.
  *
  * @example
- * await app.register(hookguard, { secret: process.env.WEBHOOK_SECRET! })
- * app.post('/webhooks', { config: { webhook: true } }, async (request) => {
- *   console.log('verified', request.webhook)
- *   return { received: true }
- * })
+ * await app.register(
+ *   async (webhooks) => {
+ *     await webhooks.register(hookguard, { secret: process.env.WEBHOOK_SECRET! })
+ *     webhooks.post('/orders', async (request) => {
+ *       console.log('verified', request.webhook)
+ *       return { received: true }
+ *     })
+ *   },
+ *   { prefix: '/webhooks' },
+ * )
  */
 export const hookguard = fp(plugin, { fastify: '4.x || 5.x', name: '@hookguard/fastify' })

@@ -1,8 +1,9 @@
 import type { IdempotencyStore } from '@hookguard/core'
+import { BODY, EVENT, NOW, SECRET } from '@hookguard/test-kit'
 import type { FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type FastifyWebhookOptions, hookguard } from './index.js'
-import { body, event, NOW, SECRET, signedJson, versions } from './test-helpers.js'
+import { post, signedJson, versions } from './test-harness.js'
 
 /** A promise and its resolve, to wait for background work without sleeping. */
 function deferred<T = void>() {
@@ -35,7 +36,7 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
     return { app, order, handled }
   }
 
-  const send = (app: FastifyInstance, payload = body) =>
+  const send = (app: FastifyInstance, payload = BODY) =>
     app.inject({ method: 'POST', url: '/webhooks', payload, headers: signedJson(payload) })
 
   it("acknowledges with 200 and runs the handler after the response (ack: 'before')", async () => {
@@ -51,8 +52,8 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
     const res = await send(app)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual({ received: true })
-    expect(await ran.promise).toEqual(event)
-    expect(order).toEqual([`response:${event.id}`, 'handler'])
+    expect(await ran.promise).toEqual(EVENT)
+    expect(order).toEqual([`response:${EVENT.id}`, 'handler'])
     expect(handled.count).toBe(0)
   })
 
@@ -114,20 +115,15 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
       { config: { webhook: { on: { 'order.created': (received) => ran.resolve(received) } } } },
       async () => 'unreachable',
     )
-    const res = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      payload: body,
-      headers: signedJson(body),
-    })
+    const res = await post(app, '/orders', BODY, signedJson(BODY))
     expect(res.json()).toEqual({ received: true })
-    expect(await ran.promise).toEqual(event)
+    expect(await ran.promise).toEqual(EVENT)
   })
 
   it('still rejects an unverified request with { error, code }', async () => {
     let runs = 0
     const { app } = await build({ on: { '*': () => void runs++ } })
-    const res = await app.inject({ method: 'POST', url: '/webhooks', payload: body })
+    const res = await post(app, '/webhooks', BODY)
     expect(res.statusCode).toBe(401)
     expect(res.json().code).toBe('MISSING_HEADER')
     expect(runs).toBe(0)

@@ -33,17 +33,14 @@ async function tookOver(
 
 /**
  * Answers a rejected webhook: `onError` first when there is one, else `error.status` with
- * `{ error, code }`. `unreadBody` is set when the rest of the body was never read (413): the
- * connection then closes after the answer instead of reading the rest.
+ * `{ error, code }`.
  */
 export async function sendFailure(
   error: WebhookVerificationError,
   request: FastifyRequest,
   reply: FastifyReply,
   onError: FastifyWebhookOptions['onError'],
-  unreadBody: boolean,
 ): Promise<FastifyReply> {
-  if (unreadBody) reply.header('connection', 'close')
   if (onError && (await tookOver(onError, error, request, reply))) return reply
   const { status, body } = errorResponse(error)
   return reply.code(status).send(body)

@@ -1,3 +1,4 @@
+import { BODY, EVENT, NOW, SECRET } from '@hookguard/test-kit'
 import fastify, { type FastifyContextConfig, type FastifyRequest } from 'fastify'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import hookguardDefault, {
@@ -5,7 +6,7 @@ import hookguardDefault, {
   type FastifyWebhookRouteOptions,
   hookguard,
 } from './index.js'
-import { body, event, NOW, SECRET, signedJson } from './test-helpers.js'
+import { post, signedJson } from './test-harness.js'
 
 // These assertions are checked by `tsc` (the root typecheck includes test files); the runtime
 // parts check what the types promise.
@@ -13,27 +14,24 @@ describe('types', () => {
   it('types request.webhook as unknown, set to the event on a webhook route', async () => {
     expectTypeOf<FastifyRequest['webhook']>().toEqualTypeOf<unknown>()
     const app = fastify()
-    await app.register(hookguard, { secret: SECRET, now: NOW })
-    app.post('/webhooks', { config: { webhook: true } }, async (request) => {
-      // @ts-expect-error unknown until narrowed: the plugin cannot know the sender's event shape
-      request.webhook.id
-      const { id } = request.webhook as typeof event
-      expectTypeOf(id).toEqualTypeOf<string>()
-      return { id }
+    await app.register(async (webhooks) => {
+      await webhooks.register(hookguard, { secret: SECRET, now: NOW })
+      webhooks.post('/webhooks', async (request) => {
+        // @ts-expect-error unknown until narrowed: the plugin cannot know the sender's event shape
+        request.webhook.id
+        const { id } = request.webhook as typeof EVENT
+        expectTypeOf(id).toEqualTypeOf<string>()
+        return { id }
+      })
     })
-    const res = await app.inject({
-      method: 'POST',
-      url: '/webhooks',
-      payload: body,
-      headers: signedJson(body),
-    })
-    expect(res.json()).toEqual({ id: event.id })
+    const res = await post(app, '/webhooks', BODY, signedJson(BODY))
+    expect(res.json()).toEqual({ id: EVENT.id })
     await app.close()
   })
 
-  it('types config.webhook as boolean or route options', () => {
+  it('types config.webhook as true or route options', () => {
     expectTypeOf<FastifyContextConfig['webhook']>().toEqualTypeOf<
-      boolean | FastifyWebhookRouteOptions | undefined
+      true | FastifyWebhookRouteOptions | undefined
     >()
     expectTypeOf<FastifyWebhookRouteOptions>().toHaveProperty('maxBodyBytes')
     expectTypeOf<FastifyWebhookRouteOptions>().toHaveProperty('on')
@@ -47,7 +45,10 @@ describe('types', () => {
       )
       // @ts-expect-error a string is no webhook setting
       const setting: FastifyContextConfig['webhook'] = 'yes'
+      // @ts-expect-error every route of the plugin's scope is a webhook route: no opting out
+      const optOut: FastifyContextConfig['webhook'] = false
       void setting
+      void optOut
       // @ts-expect-error maxBodyBytes is a number of bytes
       app.post('/b', { config: { webhook: { maxBodyBytes: '1mb' } } }, () => '')
       // @ts-expect-error the secret is a string or bytes
