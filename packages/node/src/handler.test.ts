@@ -14,7 +14,7 @@ import {
   postChunked,
   type Running,
   SECRET,
-  signedHeaders,
+  signHookguard,
   tick,
 } from './test-helpers.js'
 
@@ -45,7 +45,7 @@ describe('webhookHandler() on http.createServer', () => {
   it('answers a tampered body 401 INVALID_SIGNATURE without calling the handler', async () => {
     const handler = vi.fn()
     running = await listen(webhookHandler({ secret: SECRET, now: NOW, handler }))
-    const response = await post(running.url, BODY.replace('4200', '1'), signedHeaders(BODY))
+    const response = await post(running.url, BODY.replace('4200', '1'), signHookguard(BODY))
     expect(response.status).toBe(401)
     expect(response.headers.get('content-type')).toMatch(/application\/json/)
     expect(await response.json()).toMatchObject({ code: 'INVALID_SIGNATURE' })

@@ -1,18 +1,9 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { NOW, NOW_S, SECRET, signedHeaders } from '../../core/src/test-helpers.js'
+import { BODY, type EVENT, signHookguard } from '@hookguard/test-kit'
 
-export { NOW, NOW_S, SECRET, signedHeaders }
-
-export const EVENT = {
-  id: 'evt_1',
-  type: 'order.created',
-  created: NOW_S,
-  apiVersion: '2026-11-01',
-  data: { object: { id: 'ord_1', amount: 4200, note: 'crème brûlée ☕' } },
-}
+export { BODY, EVENT, NOW, NOW_S, SECRET, signHookguard } from '@hookguard/test-kit'
 export type OrderEvent = typeof EVENT
-export const BODY = JSON.stringify(EVENT)
 
 export interface Running {
   url: string
@@ -46,7 +37,7 @@ export function post(
   return fetch(url, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', ...signedHeaders(body), ...headers },
+    headers: { 'content-type': 'application/json', ...signHookguard(body), ...headers },
   })
 }
 
@@ -71,4 +62,4 @@ export function postChunked(
   })
 }
 
-export const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms))
+export { sleep as tick } from '@hookguard/test-kit'

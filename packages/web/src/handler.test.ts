@@ -1,4 +1,5 @@
 import { MemoryIdempotencyStore } from '@hookguard/core'
+import { signSlack } from '@hookguard/test-kit'
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { webhookHandler } from './handler.js'
 import {
@@ -63,7 +64,7 @@ describe('webhookHandler() with a handler', () => {
 
   it('refuses a declared oversized body with 413 without reading it', async () => {
     const handle = webhookHandler({ secret: SECRET, now: NOW, maxBodyBytes: 1024, handler: echo })
-    const { stream, state } = countingStream(1_000_000)
+    const { stream, state } = countingStream(1_000_000, 16 * 1024)
     const request = new Request('http://receiver.test/', {
       method: 'POST',
       body: stream,
@@ -85,7 +86,7 @@ describe('webhookHandler() with a handler', () => {
       maxBodyBytes: 64 * 1024,
       handler: echo,
     })
-    const { stream, state } = countingStream(50 * 1024 * 1024)
+    const { stream, state } = countingStream(50 * 1024 * 1024, 16 * 1024)
     const request = new Request('http://receiver.test/', {
       method: 'POST',
       body: stream,
@@ -269,10 +270,7 @@ describe('webhookHandler() with on handlers', () => {
   })
 
   it("answers Slack's url_verification handshake itself", async () => {
-    const { createHmac } = await import('node:crypto')
     const body = JSON.stringify({ type: 'url_verification', challenge: 'c-123', token: 't' })
-    const timestamp = Math.floor(NOW.getTime() / 1000)
-    const signature = createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')
     const handle = webhookHandler({
       secret: SECRET,
       now: NOW,
@@ -283,11 +281,7 @@ describe('webhookHandler() with on handlers', () => {
       new Request('http://receiver.test/', {
         method: 'POST',
         body,
-        headers: {
-          'content-type': 'application/json',
-          'x-slack-request-timestamp': String(timestamp),
-          'x-slack-signature': `v0=${signature}`,
-        },
+        headers: signSlack(body),
       }),
     )
     expect(response.status).toBe(200)

@@ -1,16 +1,7 @@
-import { NOW, NOW_S, SECRET, signedHeaders } from '../../core/src/test-helpers.js'
+import { BODY, type EVENT, signHookguard } from '@hookguard/test-kit'
 
-export { NOW, NOW_S, SECRET }
-
-export const EVENT = {
-  id: 'evt_1',
-  type: 'order.created',
-  created: NOW_S,
-  apiVersion: '2026-11-01',
-  data: { object: { id: 'ord_1', amount: 4200, note: 'crème brûlée ☕' } },
-}
+export { BODY, countingStream, EVENT, NOW, NOW_S, SECRET } from '@hookguard/test-kit'
 export type OrderEvent = typeof EVENT
-export const BODY = JSON.stringify(EVENT)
 
 /** A signed POST `Request` for the hookguard scheme at `NOW`. */
 export function signedRequest(
@@ -22,27 +13,10 @@ export function signedRequest(
     body: body as BodyInit,
     headers: {
       'content-type': 'application/json',
-      ...signedHeaders(body, options),
+      ...signHookguard(body, options),
       ...options.headers,
     },
   })
-}
-
-/** Streams `total` bytes in `chunk`-sized pieces on demand and records how much was pulled. */
-export function countingStream(total: number, chunk = 16 * 1024) {
-  const state = { pulled: 0, cancelled: false }
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const size = Math.min(chunk, total - state.pulled)
-      if (size <= 0) return controller.close()
-      state.pulled += size
-      controller.enqueue(new Uint8Array(size).fill(0x61))
-    },
-    cancel() {
-      state.cancelled = true
-    },
-  })
-  return { stream, state }
 }
 
 /** The ExecutionContext shape Workers pass to `fetch`: records what `waitUntil` was given. */

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto'
+import { signSlack } from '@hookguard/test-kit'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { BODY, EVENT, NOW, NOW_S, type OrderEvent, SECRET, signedRequest } from './test-helpers.js'
+import { BODY, EVENT, NOW, type OrderEvent, SECRET, signedRequest } from './test-helpers.js'
 import { verifyRequest } from './verify-request.js'
 
 describe('verifyRequest()', () => {
@@ -34,15 +34,10 @@ describe('verifyRequest()', () => {
 
   it("answers Slack's url_verification handshake with a response and no error", async () => {
     const body = JSON.stringify({ type: 'url_verification', challenge: 'c-9' })
-    const signature = createHmac('sha256', SECRET).update(`v0:${NOW_S}:${body}`).digest('hex')
     const request = new Request('http://receiver.test/', {
       method: 'POST',
       body,
-      headers: {
-        'content-type': 'application/json',
-        'x-slack-request-timestamp': String(NOW_S),
-        'x-slack-signature': `v0=${signature}`,
-      },
+      headers: signSlack(body),
     })
     const result = await verifyRequest(request, { secret: SECRET, now: NOW, scheme: 'slack' })
     expect(result.response?.status).toBe(200)
