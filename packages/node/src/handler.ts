@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import {
-  createReceiver,
-  type Outcome,
-  RequestAbortedError,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, type Outcome, RequestAbortedError } from '@hookguard/core/adapter'
 import { checkHandlerOptions, type WebhookHandlerOptions, type WebhookRequest } from './options.js'
 import { readRawBody } from './raw-body.js'
 import { sendJson } from './respond.js'

@@ -1,11 +1,11 @@
 import type { IncomingMessage } from 'node:http'
+import { WebhookVerificationError } from '@hookguard/core'
 import {
   assertDeclaredLength,
   payloadTooLarge,
   RequestAbortedError,
   readNodeStream,
-  WebhookVerificationError,
-} from '@hookguard/core'
+} from '@hookguard/core/adapter'
 
 /** Fields some hosts set once they have read the body (Google Cloud Functions, Firebase: `rawBody`). */
 interface BodyCarrier extends IncomingMessage {

@@ -1,9 +1,5 @@
-import {
-  assertDeclaredLength,
-  RequestAbortedError,
-  readWebStream,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { assertDeclaredLength, RequestAbortedError, readWebStream } from '@hookguard/core/adapter'
 
 /**
  * The exact body bytes within `maxBytes`: refused at once when `Content-Length` declares too

@@ -1,9 +1,5 @@
-import {
-  createReceiver,
-  type Outcome,
-  RequestAbortedError,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, type Outcome, RequestAbortedError } from '@hookguard/core/adapter'
 import { startBackground } from './background.js'
 import { readBody } from './body.js'
 import { checkHandlerOptions, type WebhookHandlerOptions } from './options.js'

@@ -1,4 +1,5 @@
-import type { ReceiverOptions, WebhookVerificationError } from '@hookguard/core'
+import type { WebhookVerificationError } from '@hookguard/core'
+import type { ReceiverOptions } from '@hookguard/core/adapter'
 
 /** Where failures nobody is told about over HTTP are written; `console` fits. */
 export interface WebhookLogger {

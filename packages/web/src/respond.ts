@@ -1,4 +1,5 @@
-import { errorResponse, type RequestAbortedError, WebhookVerificationError } from '@hookguard/core'
+import { WebhookVerificationError } from '@hookguard/core'
+import { errorResponse, type RequestAbortedError } from '@hookguard/core/adapter'
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 

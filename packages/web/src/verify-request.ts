@@ -1,11 +1,5 @@
-import {
-  createReceiver,
-  type Receiver,
-  RequestAbortedError,
-  type VerifiedWebhook,
-  type VerifyOptions,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { type VerifiedWebhook, type VerifyOptions, WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, type Receiver, RequestAbortedError } from '@hookguard/core/adapter'
 import { readBody } from './body.js'
 import { jsonResponse, rejection } from './respond.js'
 
