@@ -8,7 +8,7 @@ const src = (pkg: string, entry = 'index') =>
 // and by the runtime tests that load dist/. Exact matches, so `@hookguard/core` does not swallow
 // its subpaths.
 const alias = [
-  ...['core', 'express', 'fastify', 'hono', 'redis', 'bullmq'].map((name) => ({
+  ...['core', 'express', 'fastify', 'hono', 'node', 'redis', 'bullmq', 'web'].map((name) => ({
     find: new RegExp(`^@hookguard/${name}$`),
     replacement: src(name),
   })),

@@ -1,16 +1,20 @@
 // Child process: one framework's server with two routes, the hookguard adapter and the same
-// framework with a hand-written raw-body + HMAC route. The parent drives both with autocannon.
+// framework with a hand-written raw-body + HMAC route (or, for `node-github`, @octokit/webhooks'
+// own node middleware). The parent drives both with autocannon.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { webhook as expressWebhook } from '@hookguard/express'
 import { hookguard as fastifyHookguard } from '@hookguard/fastify'
 import { webhook as honoWebhook } from '@hookguard/hono'
+import { webhookHandler } from '@hookguard/node'
+import { createNodeMiddleware, Webhooks } from '@octokit/webhooks'
 import express from 'express'
 import Fastify from 'fastify'
 import { Hono } from 'hono'
 import { handWrittenVerify } from './verify-default.js'
 
-export type Framework = 'express' | 'fastify' | 'hono'
+export type Framework = 'express' | 'fastify' | 'hono' | 'node' | 'node-github'
 
 interface Event {
   id: string
@@ -95,7 +99,80 @@ async function startHono(secret: string): Promise<AddressInfo> {
   })
 }
 
-const start = { express: startExpress, fastify: startFastify, hono: startHono }
+function listenNode(
+  routes: Record<string, (req: IncomingMessage, res: ServerResponse) => unknown>,
+): Promise<AddressInfo> {
+  const server = createServer((req, res) => {
+    const route = routes[req.url ?? '']
+    if (route) return void route(req, res)
+    res.writeHead(404).end()
+  })
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo))
+  })
+}
+
+function answerJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+}
+
+/** Plain node:http: @hookguard/node against the usual raw-body + createHmac route. */
+async function startNode(secret: string): Promise<AddressInfo> {
+  return listenNode({
+    '/hookguard': webhookHandler<Event>({
+      secret,
+      handler: (event, _req, res) => answerJson(res, { received: true, id: event.id }),
+    }),
+    '/baseline': (req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (chunk: Buffer) => chunks.push(chunk))
+      req.on('end', () => {
+        let event: unknown
+        try {
+          event = handWrittenVerify(
+            Buffer.concat(chunks),
+            req.headers as Record<string, string>,
+            secret,
+          )
+        } catch {
+          res.writeHead(401).end()
+          return
+        }
+        answerJson(res, { received: true, id: idOf(event) })
+      })
+    },
+  })
+}
+
+/** GitHub deliveries on plain node:http: @hookguard/node against @octokit/webhooks' middleware. */
+async function startNodeGithub(secret: string): Promise<AddressInfo> {
+  const webhooks = new Webhooks({ secret })
+  const octokit = createNodeMiddleware(webhooks, { path: '/baseline' })
+  // Both answer what octokit answers for a delivery it accepted: 200 `ok`.
+  return listenNode({
+    '/hookguard': webhookHandler({
+      secret,
+      scheme: 'github',
+      handler: (_event, _req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n')
+      },
+    }),
+    '/baseline': octokit,
+  })
+}
+
+const start = {
+  express: startExpress,
+  fastify: startFastify,
+  hono: startHono,
+  node: startNode,
+  'node-github': startNodeGithub,
+}
 
 if (process.send) {
   const [framework, secret] = process.argv.slice(2) as [Framework, string]

@@ -2,7 +2,7 @@
  * Builds what a user installs and bundles it the way each runtime's tooling would, into a fresh
  * directory (argv[2]) so the shared packages' dist/ is never touched while other tests read it:
  *
- *   node_modules/@hookguard/{core,hono}  package.json + dist from each package's own tsup config
+ *   node_modules/@hookguard/{core,hono,web}  package.json + dist from each package's own tsup config
  *   node_modules/hono                    the installed Hono
  *   app.js, bun.js, deno.js, worker.js   the scenario app and one entry per runtime
  *   worker.bundle.js, deno.bundle.js     esbuild bundles with workerd / Deno web conditions
@@ -68,6 +68,7 @@ async function buildPackage(name: string) {
 
 await buildPackage('core')
 await buildPackage('hono')
+await buildPackage('web')
 await symlink(
   await realpath(join(root, 'packages/hono/node_modules/hono')),
   join(out, 'node_modules/hono'),
@@ -75,6 +76,7 @@ await symlink(
 
 const files: Record<string, string> = {
   'app.js': `import { webhook } from '@hookguard/hono'
+import { verifyRequest, webhookHandler } from '@hookguard/web'
 import { Hono } from 'hono'
 
 export function createApp(secret, runtime) {
@@ -98,6 +100,50 @@ export function createApp(secret, runtime) {
   return app
 }
 
+/**
+ * The same routes under /web with no framework: @hookguard/web's verifyRequest and webhookHandler
+ * on the runtime's own Request, called with the runtime's second fetch argument (a Worker's ctx).
+ */
+export function createWebHandler(secret, runtime) {
+  const options = { secret, maxBodyBytes: 4096 }
+  const processed = []
+  const processing = webhookHandler({
+    secret,
+    on: {
+      'order.*': async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        processed.push(event.id)
+      },
+    },
+  })
+  return async (request, context) => {
+    const { pathname } = new URL(request.url)
+    if (pathname === '/web/processed-webhooks') return processing(request, context)
+    if (pathname === '/web/processed') return Response.json(processed)
+    const result = await verifyRequest(request, options)
+    if (result.response) return result.response
+    const text = new TextDecoder().decode(result.body)
+    return Response.json({
+      runtime,
+      event: result.event,
+      text,
+      bytes: result.body.byteLength,
+      json: JSON.parse(text),
+    })
+  }
+}
+
+/** Sends /web/* to the framework-free handler, everything else to the Hono app. */
+export function createFetch(secret, runtime) {
+  const app = createApp(secret, runtime)
+  const web = createWebHandler(secret, runtime)
+  // Workers call fetch(request, env, ctx); Bun and Deno pass (request, server or info).
+  return (request, env, ctx) =>
+    new URL(request.url).pathname.startsWith('/web/')
+      ? web(request, ctx)
+      : app.fetch(request, env, ctx)
+}
+
 export function resolved(specifier) {
   try {
     return import.meta.resolve(specifier)
@@ -106,31 +152,31 @@ export function resolved(specifier) {
   }
 }
 `,
-  'bun.js': `import { createApp, resolved } from './app.js'
+  'bun.js': `import { createFetch, resolved } from './app.js'
 
-const app = createApp(process.env.WEBHOOK_SECRET, 'bun ' + Bun.version)
-const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: app.fetch })
+const handle = createFetch(process.env.WEBHOOK_SECRET, 'bun ' + Bun.version)
+const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: handle })
 console.log(JSON.stringify({ port: server.port, core: resolved('@hookguard/core') }))
 `,
-  'deno.js': `import { createApp, resolved } from './app.js'
+  'deno.js': `import { createFetch, resolved } from './app.js'
 
-const app = createApp(Deno.env.get('WEBHOOK_SECRET'), 'deno ' + Deno.version.deno)
+const handle = createFetch(Deno.env.get('WEBHOOK_SECRET'), 'deno ' + Deno.version.deno)
 Deno.serve(
   {
     port: 0,
     hostname: '127.0.0.1',
     onListen: ({ port }) => console.log(JSON.stringify({ port, core: resolved('@hookguard/core') })),
   },
-  app.fetch,
+  handle,
 )
 `,
-  'worker.js': `import { createApp } from './app.js'
+  'worker.js': `import { createFetch } from './app.js'
 
-let app
+let handle
 export default {
   fetch(request, env, ctx) {
-    app ??= createApp(env.WEBHOOK_SECRET, 'workerd')
-    return app.fetch(request, env, ctx)
+    handle ??= createFetch(env.WEBHOOK_SECRET, 'workerd')
+    return handle(request, env, ctx)
   },
 }
 `,

@@ -71,6 +71,11 @@ describe(`Bun ${BUN} (Bun.serve, Bun's own resolution of the built packages)`, (
     () => overHttp(() => server),
     () => `bun ${BUN}`,
   )
+  signedRequestScenario(
+    () => overHttp(() => server),
+    () => `bun ${BUN}`,
+    '/web',
+  )
 })
 
 describe(`Deno ${DENO} (Deno.serve, Deno's npm resolution from node_modules)`, () => {
@@ -90,6 +95,11 @@ describe(`Deno ${DENO} (Deno.serve, Deno's npm resolution from node_modules)`, (
   signedRequestScenario(
     () => overHttp(() => server),
     () => `deno ${DENO}`,
+  )
+  signedRequestScenario(
+    () => overHttp(() => server),
+    () => `deno ${DENO}`,
+    '/web',
   )
 })
 
@@ -115,6 +125,11 @@ describe(`Deno ${DENO} (deno run -A on an ESM bundle made without Node compatibi
   signedRequestScenario(
     () => overHttp(() => server),
     () => `deno ${DENO}`,
+  )
+  signedRequestScenario(
+    () => overHttp(() => server),
+    () => `deno ${DENO}`,
+    '/web',
   )
 })
 
@@ -147,5 +162,14 @@ describe(`Cloudflare workerd ${WORKERD} (Miniflare, module worker bundled as wra
         init as Parameters<Miniflare['dispatchFetch']>[1],
       ) as Promise<RuntimeResponse>,
     () => 'workerd',
+  )
+  signedRequestScenario(
+    () => (path, init) =>
+      mf.dispatchFetch(
+        `http://worker.test${path}`,
+        init as Parameters<Miniflare['dispatchFetch']>[1],
+      ) as Promise<RuntimeResponse>,
+    () => 'workerd',
+    '/web',
   )
 })

@@ -48,9 +48,14 @@ function chunked(total: number): ReadableStream<Uint8Array> {
  * tampered → 401, oversized (declared or streamed) → 413, and still serving afterwards.
  * `runtime` is what the app reports about itself, checked against the version under test.
  */
-export function signedRequestScenario(send: () => Send, runtime: () => string) {
-  it('verifies a signed webhook and hands the handler the event and the exact body', async () => {
-    const response = await send()('/webhooks', { method: 'POST', body, headers: headers(body) })
+export function signedRequestScenario(send: () => Send, runtime: () => string, prefix = '') {
+  const at = prefix ? ` (${prefix})` : ''
+  it(`verifies a signed webhook and hands the handler the event and the exact body${at}`, async () => {
+    const response = await send()(`${prefix}/webhooks`, {
+      method: 'POST',
+      body,
+      headers: headers(body),
+    })
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({
       runtime: runtime(),
@@ -61,9 +66,9 @@ export function signedRequestScenario(send: () => Send, runtime: () => string) {
     })
   })
 
-  it('rejects a tampered body with 401 INVALID_SIGNATURE', async () => {
+  it(`rejects a tampered body with 401 INVALID_SIGNATURE${at}`, async () => {
     const tampered = body.replace('4200', '1')
-    const response = await send()('/webhooks', {
+    const response = await send()(`${prefix}/webhooks`, {
       method: 'POST',
       body: tampered,
       headers: headers(body),
@@ -72,9 +77,9 @@ export function signedRequestScenario(send: () => Send, runtime: () => string) {
     expect(await response.json()).toMatchObject({ code: 'INVALID_SIGNATURE' })
   })
 
-  it('refuses a body over maxBodyBytes with 413 PAYLOAD_TOO_LARGE', async () => {
+  it(`refuses a body over maxBodyBytes with 413 PAYLOAD_TOO_LARGE${at}`, async () => {
     const large = JSON.stringify({ ...event, padding: 'x'.repeat(2 * LIMIT) })
-    const response = await send()('/webhooks', {
+    const response = await send()(`${prefix}/webhooks`, {
       method: 'POST',
       body: large,
       headers: headers(large),
@@ -83,8 +88,8 @@ export function signedRequestScenario(send: () => Send, runtime: () => string) {
     expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
   })
 
-  it('refuses a streamed body without Content-Length once it passes the limit (413)', async () => {
-    const response = await send()('/webhooks', {
+  it(`refuses a streamed body without Content-Length once it passes the limit (413)${at}`, async () => {
+    const response = await send()(`${prefix}/webhooks`, {
       method: 'POST',
       body: chunked(2 * LIMIT),
       duplex: 'half',
@@ -94,27 +99,31 @@ export function signedRequestScenario(send: () => Send, runtime: () => string) {
     expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
   })
 
-  it('acknowledges an event for on handlers first, then processes it once', async () => {
+  it(`acknowledges an event for on handlers first, then processes it once${at}`, async () => {
     const processedEvent = { ...event, id: 'evt_runtime_processed' }
     const processedBody = JSON.stringify(processedEvent)
     const init = () => ({ method: 'POST', body: processedBody, headers: headers(processedBody) })
-    const response = await send()('/processed-webhooks', init())
+    const response = await send()(`${prefix}/processed-webhooks`, init())
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ received: true })
     const deadline = Date.now() + 5_000
     let processed: unknown = []
     while (Date.now() < deadline) {
-      processed = await (await send()('/processed')).json()
+      processed = await (await send()(`${prefix}/processed`)).json()
       if (Array.isArray(processed) && processed.length > 0) break
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     expect(processed).toEqual(['evt_runtime_processed'])
-    const duplicate = await send()('/processed-webhooks', init())
+    const duplicate = await send()(`${prefix}/processed-webhooks`, init())
     expect(await duplicate.json()).toEqual({ received: true, duplicate: true })
   })
 
-  it('keeps serving after the rejections', async () => {
-    const response = await send()('/webhooks', { method: 'POST', body, headers: headers(body) })
+  it(`keeps serving after the rejections${at}`, async () => {
+    const response = await send()(`${prefix}/webhooks`, {
+      method: 'POST',
+      body,
+      headers: headers(body),
+    })
     expect(response.status).toBe(200)
   })
 }

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, type Outcome, RequestAbortedError } from '@hookguard/core/adapter'
+import { checkHandlerOptions, type WebhookHandlerOptions, type WebhookRequest } from './options.js'
+import { readRawBody } from './raw-body.js'
+import { sendJson } from './respond.js'
+
+/** Connect's `next`: no argument to go on, an error to hand to the error handlers. */
+export type NextFunction = (error?: unknown) => void
+
+/**
+ * A `(req, res, next?)` handler for node:http that reads the raw body within `maxBodyBytes`
+ * (through core's stream reader), verifies it, and then either processes the event with `on`
+ * handlers (answering the sender itself, per core's table of answers), calls your `handler`, or
+ * calls `next()` with the event on `req.webhook` (Connect-style middleware). A rejected request
+ * gets `error.status` with JSON `{ error, code }`. The returned promise settles once the request
+ * is answered or handed on, and never rejects.
+ *
+ * Works as `http.createServer(handle)`, as Connect middleware, and as a Next.js Pages API route
+ * (with Next's body parser off: `export const config = { api: { bodyParser: false } }`).
+ *
+ * @example
+ * const handle = webhookHandler<OrderEvent>({
+ *   secret: process.env.WEBHOOK_SECRET!,
+ *   on: { 'order.created': (event) => fulfil(event.data.object) },
+ * })
+ * http.createServer(handle).listen(3000)
+ */
+export function webhookHandler<TEvent = unknown>(
+  options: WebhookHandlerOptions<TEvent>,
+): (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => Promise<void> {
+  checkHandlerOptions(options as WebhookHandlerOptions<never>)
+  // The whole object goes to core, so options core learns later reach every request unchanged.
+  const receiver = createReceiver(options)
+  const { handler, onError, logger = console } = options
+
+  /** A failure that is not a verification answer: Connect's error handlers, or 400/500 here. */
+  function fail(error: unknown, res: ServerResponse, next: NextFunction | undefined): void {
+    if (next) {
+      next(error)
+      return
+    }
+    if (error instanceof RequestAbortedError) {
+      // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.
+      logger.debug(`[hookguard] ${error.message}`)
+      if (!res.headersSent && !res.destroyed) {
+        sendJson(res, error.status, { error: error.message, code: error.code })
+      }
+      return
+    }
+    logger.error('[hookguard] the webhook route failed', error)
+    if (res.headersSent) res.destroy()
+    else sendJson(res, 500, { error: 'The webhook handler failed', code: 'HANDLER_FAILED' })
+  }
+
+  async function reject(
+    error: WebhookVerificationError,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    // The rest of an oversized body is left unread; closing after the 413 spares reading it, and
+    // Node only closes once the response is written.
+    if (error.code === 'PAYLOAD_TOO_LARGE' && !req.readableEnded) {
+      res.setHeader('connection', 'close')
+    }
+    if (onError) {
+      await onError(error, req, res)
+      if (res.headersSent || res.writableEnded) return
+    }
+    sendJson(res, error.status, error.toJSON())
+  }
+
+  async function deliver(
+    outcome: Outcome,
+    req: IncomingMessage,
+    res: ServerResponse,
+    next: NextFunction | undefined,
+  ): Promise<void> {
+    if (outcome.action === 'respond') {
+      sendJson(res, outcome.status, outcome.body, outcome.headers)
+      // After the response is handed to Node. `background` never rejects by contract; the catch
+      // only keeps a broken one from becoming an unhandled rejection.
+      outcome.background?.().catch(() => {})
+      return
+    }
+    const verified = req as WebhookRequest<TEvent>
+    verified.webhook = outcome.webhook.event as TEvent
+    if (handler) await handler(verified.webhook, verified, res)
+    else if (next) next()
+    else {
+      throw new TypeError(
+        'webhookHandler({ secret }) has no on handlers and no handler, and was called without ' +
+          'next(): give on handlers, a handler, or use it as Connect-style middleware',
+      )
+    }
+  }
+
+  return async function hookguardWebhook(req, res, next) {
+    try {
+      let outcome: Outcome
+      try {
+        const payload = await readRawBody(req, receiver.maxBodyBytes)
+        outcome = await receiver.receive({ payload, headers: req.headers })
+      } catch (error) {
+        if (!(error instanceof WebhookVerificationError)) throw error
+        return await reject(error, req, res)
+      }
+      await deliver(outcome, req, res, next)
+    } catch (error) {
+      fail(error, res, next)
+    }
+  }
+}

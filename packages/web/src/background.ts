@@ -1,0 +1,32 @@
+/** The part of a Workers `ExecutionContext` (or any platform context) that keeps work alive. */
+interface WaitUntilContext {
+  waitUntil(task: Promise<unknown>): void
+}
+
+function hasWaitUntil(context: unknown): context is WaitUntilContext {
+  return (
+    typeof context === 'object' &&
+    context !== null &&
+    typeof (context as Partial<WaitUntilContext>).waitUntil === 'function'
+  )
+}
+
+/**
+ * Starts `ack: 'before'` work once the response is on its way: a timer turn later, so a slow
+ * synchronous start cannot delay the acknowledgement, and under the platform's `waitUntil` where
+ * there is one, so a Worker or a serverless function stays alive until the work settles.
+ * Elsewhere (Node, Bun, Deno servers) the process simply keeps running it.
+ */
+export function startBackground(
+  background: () => Promise<void>,
+  waitUntil: ((task: Promise<unknown>) => void) | undefined,
+  context: unknown,
+): void {
+  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    .then(background)
+    // `background` never rejects by contract; this keeps a broken one from becoming an unhandled rejection.
+    .catch(() => {})
+  // Called as a method: workerd refuses a detached `waitUntil` ("Illegal invocation").
+  if (waitUntil) waitUntil(task)
+  else if (hasWaitUntil(context)) context.waitUntil(task)
+}

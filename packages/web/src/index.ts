@@ -1,0 +1,7 @@
+export { webhookHandler } from './handler.js'
+export type { WebhookHandlerOptions, WebhookLogger } from './options.js'
+export {
+  type VerifiedRequest,
+  type VerifyRequestOptions,
+  verifyRequest,
+} from './verify-request.js'

@@ -1,0 +1,81 @@
+import type { WebhookVerificationError } from '@hookguard/core'
+import type { ReceiverOptions } from '@hookguard/core/adapter'
+
+/** Where failures nobody is told about over HTTP are written; `console` fits. */
+export interface WebhookLogger {
+  debug(message: string, ...details: unknown[]): void
+  error(message: string, ...details: unknown[]): void
+}
+
+/**
+ * Options of `webhookHandler()`: everything core's receiver takes (the `verify` options,
+ * `maxBodyBytes`, and `on` with its processing options), plus what a bare `Request` handler needs.
+ * Give `on` handlers (the handler answers and processes each event once) or a `handler` (it
+ * verifies, then calls you to answer).
+ *
+ * @example
+ * const options: WebhookHandlerOptions<OrderEvent> = {
+ *   secret: process.env.WEBHOOK_SECRET!,
+ *   on: { 'order.created': (event) => fulfil(event.data.object) },
+ * }
+ */
+export interface WebhookHandlerOptions<TEvent = unknown, TContext = unknown>
+  extends ReceiverOptions<TEvent> {
+  /**
+   * Answers a verified request yourself (without `on`): gets the event, the request (its body is
+   * spent; the event is what it held) and the second argument the handler was called with.
+   */
+  handler?: (
+    event: TEvent,
+    request: Request,
+    context: TContext | undefined,
+  ) => Response | Promise<Response>
+  /** Answers a rejected request yourself; default `error.status` with JSON `{ error, code }`. */
+  onError?: (error: WebhookVerificationError, request: Request) => Response | Promise<Response>
+  /**
+   * Keeps the platform alive until `ack: 'before'` work settles, for platforms that do not pass a
+   * `waitUntil` in the handler's second argument: Next.js's `after` (from `next/server`), Vercel's
+   * `waitUntil` (from `@vercel/functions`). A Workers `ctx` passed as that argument is used as is.
+   */
+  waitUntil?: (task: Promise<unknown>) => void
+  /** Where aborted uploads are noted (`debug`); default `console`. */
+  logger?: WebhookLogger
+}
+
+function optionalFunction(options: object, name: string, shape: string): void {
+  const value = (options as Record<string, unknown>)[name]
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`webhookHandler(options): ${name} must be a function ${shape}`)
+  }
+}
+
+/** Validates the options only this package reads; core's `createReceiver` checks the rest. */
+export function checkHandlerOptions(options: WebhookHandlerOptions<never, never>): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('webhookHandler(options): options must be an object with at least a secret')
+  }
+  optionalFunction(options, 'handler', '(event, request, context) => Response')
+  optionalFunction(options, 'onError', '(error, request) => Response')
+  optionalFunction(options, 'waitUntil', '(promise) => void, such as after from next/server')
+  const { logger } = options
+  if (
+    logger !== undefined &&
+    (typeof logger?.debug !== 'function' || typeof logger.error !== 'function')
+  ) {
+    throw new TypeError('webhookHandler(options): logger must have debug and error methods')
+  }
+  const answersItself =
+    options.on !== undefined || (options as { inbox?: unknown }).inbox !== undefined
+  if (answersItself && options.handler !== undefined) {
+    throw new TypeError(
+      'webhookHandler(options): give either on handlers (hookguard answers and processes) ' +
+        'or a handler (you answer), not both',
+    )
+  }
+  if (!answersItself && options.handler === undefined) {
+    throw new TypeError(
+      'webhookHandler(options): give on handlers (hookguard answers and processes each event) ' +
+        'or a handler (event, request) => Response; to verify inside your own handler, use verifyRequest',
+    )
+  }
+}

@@ -1,0 +1,25 @@
+import { WebhookVerificationError } from '@hookguard/core'
+import { errorResponse, type RequestAbortedError } from '@hookguard/core/adapter'
+
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/** A JSON response, or an empty one where a body is not allowed or there is none. */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
+  if (body === undefined || NULL_BODY_STATUSES.has(status)) {
+    return new Response(null, { status, headers })
+  }
+  return Response.json(body, { status, headers })
+}
+
+/** `error.status` with `{ error, code }`, the answer every hookguard adapter gives. */
+export function rejection(error: WebhookVerificationError | RequestAbortedError): Response {
+  if (error instanceof WebhookVerificationError) {
+    const { status, body } = errorResponse(error)
+    return jsonResponse(status, body)
+  }
+  return jsonResponse(error.status, { error: error.message, code: error.code })
+}

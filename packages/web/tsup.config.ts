@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup'
+import { packageBuild } from '../../tsup.shared.js'
+
+export default defineConfig(packageBuild())
