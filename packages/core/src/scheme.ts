@@ -10,6 +10,7 @@ export {
   type SchemeDefinition,
   signBodyOnly,
 } from './schemes/define.js'
+export type { UrlSigningScheme } from './explain/index.js'
 export { parseFormBody } from './schemes/form.js'
 export { githubScheme } from './schemes/github.js'
 export { hookguardScheme } from './schemes/hookguard.js'
