@@ -166,6 +166,18 @@ export async function listenCommand(flags: ListenFlags, io: CliIo, c: Colors): P
       if (!res.headersSent) send(res, 500, { error: 'Internal error', code: 'INTERNAL' })
     })
   })
+  // Handlers first: a signal that arrives right after "listening on" still stops cleanly.
+  let stopping = false
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      if (stopping) return
+      stopping = true
+      server.close(() => resolve())
+      server.closeAllConnections()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new UsageError(`port ${flags.port} is in use`) : error),
@@ -176,13 +188,6 @@ export async function listenCommand(flags: ListenFlags, io: CliIo, c: Colors): P
   io.stderr.write(
     `listening on http://${flags.host}:${port}${flags.path ?? '/'} (${flags.scheme})${flags.forward ? `, forwarding to ${flags.forward}` : ''}\n`,
   )
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      server.close(() => resolve())
-      server.closeAllConnections()
-    }
-    process.once('SIGINT', stop)
-    process.once('SIGTERM', stop)
-  })
+  await stopped
   return EXIT.OK
 }
