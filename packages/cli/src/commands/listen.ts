@@ -1,13 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  createReceiver,
-  errorResponse,
-  explain,
-  readNodeStream,
-  type SchemeName,
-  WebhookVerificationError,
-} from '@hookguard/core'
+import { explain, type SchemeName, WebhookVerificationError } from '@hookguard/core'
+import { createReceiver, errorResponse, readNodeStream } from '@hookguard/core/adapter'
 import { EXIT, type ExitCode, UsageError } from '../exit.js'
 import { readSecret, type SecretFlags } from '../inputs.js'
 import type { CliIo } from '../io.js'
