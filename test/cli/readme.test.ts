@@ -92,7 +92,7 @@ describe('packages/cli/README.md', () => {
     }
   })
 
-  it.concurrent.each(lines)('%s', async (line) => {
+  it.concurrent.each(lines)('%s', { timeout: 90_000 }, async (line) => {
     const expected = Number(/# exit (\d)$/.exec(line)?.[1] ?? 0)
     const command = line.replace(/\s*# exit \d$/, '').replaceAll('localhost:3000', receiver)
     const dir = readmeDir()
