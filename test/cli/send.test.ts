@@ -49,6 +49,7 @@ afterAll(() => {
 describe('hookguard send against the examples', () => {
   it.concurrent.each(EXAMPLES)(
     '%s: distinct events and duplicates all acknowledged',
+    { timeout: 120_000 },
     async (_name, port) => {
       const result = await hookguard(
         [
