@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 const src = (pkg: string, entry = 'index') =>
   fileURLToPath(new URL(`./packages/${pkg}/src/${entry}.ts`, import.meta.url))
@@ -23,7 +23,21 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: 'node', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'] },
+        test: {
+          name: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/cli/**'],
+        },
+      },
+      {
+        // The hookguard binary as a user installs it: packed, npm-installed, spawned.
+        test: {
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          globalSetup: ['test/cli/setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         // The same core suite again, with `#crypto` bound to the Web Crypto back end.

@@ -1,6 +1,15 @@
 // What an application uses. Adapter authors: `@hookguard/core/adapter`; scheme authors:
 // `@hookguard/core/scheme`.
 export { ERROR_STATUS, type ErrorCode, WebhookVerificationError } from './errors.js'
+export {
+  type Confidence,
+  type ExplainInput,
+  type Explanation,
+  explain,
+  FINDING_CODES,
+  type Finding,
+  type FindingCode,
+} from './explain/index.js'
 export type { HeadersInput } from './headers.js'
 export type { Inbox, InboxAcceptResult, InboxEntry } from './inbox.js'
 export type { LogFields, Logger } from './logger.js'

@@ -2,6 +2,7 @@
 
 export type { Chunk } from './crypto/types.js'
 export { base64Decode, base64Encode, hexDecode, hexEncode, utf8Encode } from './encoding.js'
+export type { UrlSigningScheme } from './explain/index.js'
 export type { HeaderGetter } from './headers.js'
 export {
   defineScheme,

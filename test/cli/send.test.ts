@@ -1,0 +1,217 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanEnv, hookguard, scratch } from './run.js'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const SECRET = 'whsec_cli_send_test_secret'
+
+// The three examples, each run as its README says (tsx src/server.ts), on this suite's ports.
+const EXAMPLES = [
+  ['express', 7134],
+  ['fastify', 7135],
+  ['hono', 7136],
+] as const
+
+const children: ChildProcess[] = []
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`)
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  throw new Error(`nothing listens on ${port}`)
+}
+
+beforeAll(async () => {
+  for (const [name, port] of EXAMPLES) {
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [`examples/${name}/src/server.ts`], {
+      cwd: root,
+      env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', WEBHOOK_SECRET: SECRET }),
+      stdio: 'ignore',
+    })
+    children.push(child)
+  }
+  await Promise.all(EXAMPLES.map(([, port]) => waitForPort(port)))
+})
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL')
+})
+
+describe('hookguard send against the examples', () => {
+  it.concurrent.each(EXAMPLES)(
+    '%s: distinct events and duplicates all acknowledged',
+    { timeout: 120_000 },
+    async (_name, port) => {
+      const result = await hookguard(
+        [
+          'send',
+          `http://127.0.0.1:${port}/webhooks`,
+          '--secret-env',
+          'SECRET',
+          '--count',
+          '12',
+          '--concurrency',
+          '4',
+          '--duplicates',
+          '4',
+          '--retry',
+          '3',
+          '--retry-delay',
+          '20',
+          '--json',
+        ],
+        { env: { SECRET } },
+      )
+      expect(result.code, result.stderr).toBe(0)
+      const summary = JSON.parse(result.stdout)
+      expect(summary).toMatchObject({
+        deliveries: 16,
+        duplicates: 4,
+        ok: 16,
+        failed: 0,
+        statuses: { 200: 16 },
+      })
+      // Each duplicate repeats an id that was sent before.
+      const ids = summary.results.map((r: { id: string }) => r.id)
+      expect(new Set(ids).size).toBe(12)
+      expect(summary.latencyMs.max).toBeGreaterThanOrEqual(summary.latencyMs.p50)
+    },
+  )
+
+  it('a wrong secret: every delivery rejected with 401, exit 1, and the table says so', async () => {
+    const result = await hookguard([
+      'send',
+      'http://127.0.0.1:7134/webhooks',
+      '--secret',
+      'not-the-secret',
+      '--count',
+      '3',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/^answer +count +p50 +p95 +max\n401 +3 /)
+    expect(result.stdout).toContain('0 answered 2xx, 3 not')
+  })
+
+  it('--type and --data build the event from a file or stdin', async () => {
+    const dir = scratch({
+      'order.json': JSON.stringify({ id: 'ord_from_file', amount: 5, currency: 'eur' }),
+    })
+    for (const [data, stdin] of [
+      [join(dir, 'order.json'), ''],
+      ['-', '{"id":"ord_stdin"}'],
+    ] as const) {
+      const result = await hookguard(
+        [
+          'send',
+          'http://127.0.0.1:7136/webhooks',
+          '--secret-env',
+          'SECRET',
+          '--type',
+          'order.created',
+          '--data',
+          data,
+          '--json',
+        ],
+        { env: { SECRET }, stdin },
+      )
+      expect(result.code, result.stderr).toBe(0)
+      expect(JSON.parse(result.stdout).statuses).toEqual({ 200: 1 })
+    }
+  })
+})
+
+/** A receiver that answers from a script, recording each request. */
+function scripted(
+  answers: Array<number | 'drop'>,
+): Promise<{ url: string; server: Server; seen: Array<{ id: string; signature: string }> }> {
+  const seen: Array<{ id: string; signature: string }> = []
+  let n = 0
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => {
+      body += c
+    })
+    req.on('end', () => {
+      seen.push({ id: JSON.parse(body).id, signature: String(req.headers['x-webhook-signature']) })
+      const answer = answers[Math.min(n++, answers.length - 1)]
+      if (answer === 'drop') {
+        req.socket.destroy()
+        return
+      }
+      res.writeHead(answer as number, answer === 409 ? { 'retry-after': '0' } : {})
+      res.end()
+    })
+  })
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server, seen }),
+    ),
+  )
+}
+
+describe('hookguard send --retry, like a real sender', () => {
+  it('retries 5xx, 409 and dropped connections with backoff, re-signing each attempt', async () => {
+    const { url, server, seen } = await scripted([503, 409, 'drop', 500, 200])
+    const result = await hookguard([
+      'send',
+      url,
+      '--secret',
+      SECRET,
+      '--retry',
+      '5',
+      '--retry-delay',
+      '10',
+      '--json',
+    ])
+    server.close()
+    expect(result.code, result.stderr).toBe(0)
+    const summary = JSON.parse(result.stdout)
+    expect(summary).toMatchObject({ deliveries: 1, requests: 5, retried: 1, statuses: { 200: 1 } })
+    expect(new Set(seen.map((s) => s.id)).size).toBe(1)
+  })
+
+  it('does not retry a 4xx other than 409', async () => {
+    const { url, server, seen } = await scripted([400])
+    const result = await hookguard([
+      'send',
+      url,
+      '--secret',
+      SECRET,
+      '--retry',
+      '5',
+      '--retry-delay',
+      '10',
+      '--json',
+    ])
+    server.close()
+    expect(result.code).toBe(1)
+    expect(seen).toHaveLength(1)
+    expect(JSON.parse(result.stdout).statuses).toEqual({ 400: 1 })
+  })
+
+  it('gives up after --retry attempts on a refused connection', async () => {
+    const result = await hookguard([
+      'send',
+      'http://127.0.0.1:7139/',
+      '--secret',
+      SECRET,
+      '--retry',
+      '2',
+      '--retry-delay',
+      '5',
+      '--json',
+    ])
+    expect(result.code).toBe(1)
+    const summary = JSON.parse(result.stdout)
+    expect(summary).toMatchObject({ requests: 3, failed: 1, statuses: { ECONNREFUSED: 1 } })
+  })
+})
