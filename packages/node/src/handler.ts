@@ -32,7 +32,8 @@ export function webhookHandler<TEvent = unknown>(
   checkHandlerOptions(options as WebhookHandlerOptions<never>)
   // The whole object goes to core, so options core learns later reach every request unchanged.
   const receiver = createReceiver(options)
-  const { handler, onError, logger = console } = options
+  const { handler, onError } = options
+  const logger = options.logger ?? console
 
   /** A failure that is not a verification answer: Connect's error handlers, or 400/500 here. */
   function fail(error: unknown, res: ServerResponse, next: NextFunction | undefined): void {
@@ -42,13 +43,13 @@ export function webhookHandler<TEvent = unknown>(
     }
     if (error instanceof RequestAbortedError) {
       // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.
-      logger.debug(`[hookguard] ${error.message}`)
+      logger.debug?.({ code: error.code }, `[hookguard] ${error.message}`)
       if (!res.headersSent && !res.destroyed) {
         sendJson(res, error.status, { error: error.message, code: error.code })
       }
       return
     }
-    logger.error('[hookguard] the webhook route failed', error)
+    logger.error({ code: 'ROUTE_FAILED', error }, '[hookguard] the webhook route failed')
     if (res.headersSent) res.destroy()
     else sendJson(res, 500, { error: 'The webhook handler failed', code: 'HANDLER_FAILED' })
   }

@@ -1,2 +1,2 @@
 export { type NextFunction, webhookHandler } from './handler.js'
-export type { WebhookHandlerOptions, WebhookLogger, WebhookRequest } from './options.js'
+export type { WebhookHandlerOptions, WebhookRequest } from './options.js'

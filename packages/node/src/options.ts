@@ -2,12 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WebhookVerificationError } from '@hookguard/core'
 import type { ReceiverOptions } from '@hookguard/core/adapter'
 
-/** Where failures nobody is told about over HTTP are written; `console` fits. */
-export interface WebhookLogger {
-  debug(message: string, ...details: unknown[]): void
-  error(message: string, ...details: unknown[]): void
-}
-
 /**
  * A request `webhookHandler()` verified: the event is `req.webhook` when it calls `next()`.
  *
@@ -37,8 +31,6 @@ export interface WebhookHandlerOptions<TEvent = unknown> extends ReceiverOptions
    * not answered by the time it returns (or its promise settles), the default answer is sent.
    */
   onError?: (error: WebhookVerificationError, req: IncomingMessage, res: ServerResponse) => unknown
-  /** Where aborted uploads (`debug`) and failures with no `next` to take them (`error`) go; default `console`. */
-  logger?: WebhookLogger
 }
 
 function optionalFunction(options: object, name: string, shape: string): void {
@@ -55,13 +47,6 @@ export function checkHandlerOptions(options: WebhookHandlerOptions<never>): void
   }
   optionalFunction(options, 'handler', '(event, req, res) => void')
   optionalFunction(options, 'onError', '(error, req, res) => void')
-  const { logger } = options
-  if (
-    logger !== undefined &&
-    (typeof logger?.debug !== 'function' || typeof logger.error !== 'function')
-  ) {
-    throw new TypeError('webhookHandler(options): logger must have debug and error methods')
-  }
   const answersItself =
     options.on !== undefined || (options as { inbox?: unknown }).inbox !== undefined
   if (answersItself && options.handler !== undefined) {

@@ -118,7 +118,7 @@ describe('webhookHandler() with a handler', () => {
       secret: SECRET,
       now: NOW,
       handler: echo,
-      logger: { debug, error },
+      logger: { debug, warn: vi.fn(), error },
     })
     let sent = false
     const broken = new ReadableStream<Uint8Array>({
@@ -138,7 +138,10 @@ describe('webhookHandler() with a handler', () => {
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ code: 'ECONNABORTED' })
     expect(debug).toHaveBeenCalledTimes(1)
-    expect(debug.mock.calls[0]).toEqual([expect.stringMatching(/socket hang up/)])
+    expect(debug.mock.calls[0]).toEqual([
+      { code: 'ECONNABORTED' },
+      expect.stringMatching(/socket hang up/),
+    ])
     expect(error).not.toHaveBeenCalled()
   })
 

@@ -30,7 +30,8 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
   checkHandlerOptions(options as WebhookHandlerOptions<never, never>)
   // The whole object goes to core, so options core learns later reach every request unchanged.
   const receiver = createReceiver(options)
-  const { handler, onError, waitUntil, logger = console } = options
+  const { handler, onError, waitUntil } = options
+  const logger = options.logger ?? console
 
   return async function hookguardWebhook(request, context) {
     let outcome: Outcome
@@ -40,7 +41,7 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.
-        logger.debug(`[hookguard] ${error.message}`)
+        logger.debug?.({ code: error.code }, `[hookguard] ${error.message}`)
         return rejection(error)
       }
       // Anything else is a bug: the platform's own error handling owns it.

@@ -1,5 +1,5 @@
 export { webhookHandler } from './handler.js'
-export type { WebhookHandlerOptions, WebhookLogger } from './options.js'
+export type { WebhookHandlerOptions } from './options.js'
 export {
   type VerifiedRequest,
   type VerifyRequestOptions,

@@ -1,12 +1,6 @@
 import type { WebhookVerificationError } from '@hookguard/core'
 import type { ReceiverOptions } from '@hookguard/core/adapter'
 
-/** Where failures nobody is told about over HTTP are written; `console` fits. */
-export interface WebhookLogger {
-  debug(message: string, ...details: unknown[]): void
-  error(message: string, ...details: unknown[]): void
-}
-
 /**
  * Options of `webhookHandler()`: everything core's receiver takes (the `verify` options,
  * `maxBodyBytes`, and `on` with its processing options), plus what a bare `Request` handler needs.
@@ -38,8 +32,6 @@ export interface WebhookHandlerOptions<TEvent = unknown, TContext = unknown>
    * `waitUntil` (from `@vercel/functions`). A Workers `ctx` passed as that argument is used as is.
    */
   waitUntil?: (task: Promise<unknown>) => void
-  /** Where aborted uploads are noted (`debug`); default `console`. */
-  logger?: WebhookLogger
 }
 
 function optionalFunction(options: object, name: string, shape: string): void {
@@ -57,13 +49,6 @@ export function checkHandlerOptions(options: WebhookHandlerOptions<never, never>
   optionalFunction(options, 'handler', '(event, request, context) => Response')
   optionalFunction(options, 'onError', '(error, request) => Response')
   optionalFunction(options, 'waitUntil', '(promise) => void, such as after from next/server')
-  const { logger } = options
-  if (
-    logger !== undefined &&
-    (typeof logger?.debug !== 'function' || typeof logger.error !== 'function')
-  ) {
-    throw new TypeError('webhookHandler(options): logger must have debug and error methods')
-  }
   const answersItself =
     options.on !== undefined || (options as { inbox?: unknown }).inbox !== undefined
   if (answersItself && options.handler !== undefined) {
