@@ -131,7 +131,13 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
   let closing = false
 
   async function deadLetter(event: E, error: unknown, data: InboxJobData, attempts: number) {
-    const info = { key: data.key, id: data.id, type: data.type, attempts }
+    const info = {
+      key: data.key,
+      id: data.id,
+      type: data.type,
+      attempts,
+      reason: 'failed' as const,
+    }
     try {
       if (onDeadLetter) await onDeadLetter(event, error, info)
       else
