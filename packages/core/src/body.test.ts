@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream'
+import { expectCode } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import {
   assertDeclaredLength,
@@ -8,7 +9,6 @@ import {
   readNodeStream,
   readWebStream,
 } from './body.js'
-import { expectCode } from './test-helpers.js'
 
 const bytes = (n: number) => new Uint8Array(n).fill(7)
 

@@ -1,6 +1,6 @@
+import { hmac, NOW, NOW_S, SECRET } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from './sign.js'
-import { independentV1, NOW, NOW_S, SECRET } from './test-helpers.js'
 import { verify } from './verify.js'
 
 describe('sign (row 9)', () => {
@@ -20,7 +20,9 @@ describe('sign (row 9)', () => {
   it('equals an HMAC computed independently, for strings and bytes', async () => {
     const body = new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d, 0xff])
     const headers = await sign({ payload: body, secret: SECRET, timestamp: NOW_S })
-    expect(headers['x-webhook-signature']).toBe(`v1=${independentV1(SECRET, NOW_S, body)}`)
+    expect(headers['x-webhook-signature']).toBe(
+      `v1=${hmac(SECRET, `${NOW_S}.`, body).toString('hex')}`,
+    )
   })
 
   it('produces headers verify accepts', async () => {

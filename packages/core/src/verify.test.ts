@@ -1,7 +1,7 @@
+import { expectCode, hmac, NOW, NOW_S, SECRET, signHookguard } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { crypto } from '#crypto'
 import { WebhookVerificationError } from './errors.js'
-import { expectCode, independentV1, NOW, NOW_S, SECRET, signedHeaders } from './test-helpers.js'
 import { verify, verifyWebhook } from './verify.js'
 
 const event = {
@@ -23,7 +23,7 @@ describe('crypto back end', () => {
 
 describe('verify: payload bytes (row 1)', () => {
   it('accepts a string payload and resolves to the parsed JSON (row 8)', async () => {
-    await expect(verify({ ...base, payload: body, headers: signedHeaders(body) })).resolves.toEqual(
+    await expect(verify({ ...base, payload: body, headers: signHookguard(body) })).resolves.toEqual(
       event,
     )
   })
@@ -31,16 +31,16 @@ describe('verify: payload bytes (row 1)', () => {
   it('accepts a Buffer and a plain Uint8Array', async () => {
     const bytes = new TextEncoder().encode(body)
     await expect(
-      verify({ ...base, payload: Buffer.from(bytes), headers: signedHeaders(body) }),
+      verify({ ...base, payload: Buffer.from(bytes), headers: signHookguard(body) }),
     ).resolves.toEqual(event)
     await expect(
-      verify({ ...base, payload: bytes, headers: signedHeaders(body) }),
+      verify({ ...base, payload: bytes, headers: signHookguard(body) }),
     ).resolves.toEqual(event)
   })
 
   it('verifies a body with a UTF-8 BOM over its exact bytes', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)])
-    const headers = signedHeaders(bytes)
+    const headers = signHookguard(bytes)
     await expect(verify({ ...base, payload: bytes, headers })).resolves.toEqual(event)
     // The same body without its BOM is different bytes, so the signature must not match.
     await expectCode(verify({ ...base, payload: body, headers }), 'INVALID_SIGNATURE')
@@ -49,7 +49,7 @@ describe('verify: payload bytes (row 1)', () => {
   it('verifies emoji and invalid UTF-8 over the bytes as received', async () => {
     const emoji = JSON.stringify({ id: 'evt_2', type: 'x', note: 'ship it 🚀 ñ' })
     await expect(
-      verify({ ...base, payload: Buffer.from(emoji), headers: signedHeaders(emoji) }),
+      verify({ ...base, payload: Buffer.from(emoji), headers: signHookguard(emoji) }),
     ).resolves.toMatchObject({ note: 'ship it 🚀 ñ' })
     const invalid = Buffer.concat([
       Buffer.from('{"id":"evt_3","note":"'),
@@ -59,19 +59,19 @@ describe('verify: payload bytes (row 1)', () => {
     const result = await verify<{ note: string }>({
       ...base,
       payload: invalid,
-      headers: signedHeaders(invalid),
+      headers: signHookguard(invalid),
     })
     expect(result.note).toBe('\ufffd\ufffd')
     // Decoding then re-encoding would change those bytes: the string form must fail.
     await expectCode(
-      verify({ ...base, payload: invalid.toString('utf8'), headers: signedHeaders(invalid) }),
+      verify({ ...base, payload: invalid.toString('utf8'), headers: signHookguard(invalid) }),
       'INVALID_SIGNATURE',
     )
   })
 
   it('rejects a parsed object with RAW_BODY_UNAVAILABLE naming the fix', async () => {
     const error = await expectCode(
-      verify({ ...base, payload: event as never, headers: signedHeaders(body) }),
+      verify({ ...base, payload: event as never, headers: signHookguard(body) }),
       'RAW_BODY_UNAVAILABLE',
       500,
     )
@@ -82,12 +82,12 @@ describe('verify: payload bytes (row 1)', () => {
 describe('verify: headers (row 2)', () => {
   it('reads a Web Headers object', async () => {
     await expect(
-      verify({ ...base, payload: body, headers: new Headers(signedHeaders(body)) }),
+      verify({ ...base, payload: body, headers: new Headers(signHookguard(body)) }),
     ).resolves.toEqual(event)
   })
 
   it('reads a Node-style object in any letter case', async () => {
-    const h = signedHeaders(body)
+    const h = signHookguard(body)
     const headers = {
       'X-Webhook-Timestamp': h['x-webhook-timestamp'],
       'X-WEBHOOK-SIGNATURE': h['x-webhook-signature'],
@@ -96,7 +96,7 @@ describe('verify: headers (row 2)', () => {
   })
 
   it('joins array values with commas', async () => {
-    const h = signedHeaders(body)
+    const h = signHookguard(body)
     const headers = {
       'x-webhook-timestamp': [h['x-webhook-timestamp']],
       'x-webhook-signature': ['v1=00ff', h['x-webhook-signature']],
@@ -116,7 +116,7 @@ describe('verify: headers (row 2)', () => {
 })
 
 describe('verify: signature header (rows 3 and 4)', () => {
-  const good = independentV1(SECRET, NOW_S, body)
+  const good = hmac(SECRET, `${NOW_S}.`, body).toString('hex')
   const withSig = (sig: string) => ({
     'x-webhook-timestamp': String(NOW_S),
     'x-webhook-signature': sig,
@@ -156,11 +156,11 @@ describe('verify: signature header (rows 3 and 4)', () => {
 
   it('rejects a tampered body and a wrong secret', async () => {
     await expectCode(
-      verify({ ...base, payload: body.replace('ord_1', 'ord_2'), headers: signedHeaders(body) }),
+      verify({ ...base, payload: body.replace('ord_1', 'ord_2'), headers: signHookguard(body) }),
       'INVALID_SIGNATURE',
     )
     await expectCode(
-      verify({ ...base, payload: body, headers: signedHeaders(body, { secret: 'another' }) }),
+      verify({ ...base, payload: body, headers: signHookguard(body, { secret: 'another' }) }),
       'INVALID_SIGNATURE',
     )
   })
@@ -169,7 +169,7 @@ describe('verify: signature header (rows 3 and 4)', () => {
 describe('verify: timestamp (row 5)', () => {
   const withTs = (ts: string) => ({
     'x-webhook-timestamp': ts,
-    'x-webhook-signature': `v1=${independentV1(SECRET, ts, body)}`,
+    'x-webhook-signature': `v1=${hmac(SECRET, `${ts}.`, body).toString('hex')}`,
   })
 
   it.each([
@@ -235,14 +235,14 @@ describe('verify: timestamp (row 5)', () => {
   })
 
   it('checks a forged timestamp as a signature failure, not as expired', async () => {
-    const headers = { ...signedHeaders(body), 'x-webhook-timestamp': String(NOW_S - 10_000) }
+    const headers = { ...signHookguard(body), 'x-webhook-timestamp': String(NOW_S - 10_000) }
     await expectCode(verify({ ...base, payload: body, headers }), 'INVALID_SIGNATURE')
   })
 
   it('defaults now to the current clock', async () => {
     const ts = Math.floor(Date.now() / 1000)
     await expect(
-      verify({ secret: SECRET, payload: body, headers: signedHeaders(body, { timestamp: ts }) }),
+      verify({ secret: SECRET, payload: body, headers: signHookguard(body, { timestamp: ts }) }),
     ).resolves.toEqual(event)
   })
 })
@@ -255,7 +255,7 @@ describe('verify: secrets (rows 6 and 7)', () => {
         ...base,
         secret,
         payload: body,
-        headers: signedHeaders(body, { secret: 'old-secret' }),
+        headers: signHookguard(body, { secret: 'old-secret' }),
       }),
     ).resolves.toEqual(event)
     await expect(
@@ -263,11 +263,11 @@ describe('verify: secrets (rows 6 and 7)', () => {
         ...base,
         secret,
         payload: body,
-        headers: signedHeaders(body, { secret: 'new-secret' }),
+        headers: signHookguard(body, { secret: 'new-secret' }),
       }),
     ).resolves.toEqual(event)
     await expectCode(
-      verify({ ...base, secret, payload: body, headers: signedHeaders(body, { secret: 'third' }) }),
+      verify({ ...base, secret, payload: body, headers: signHookguard(body, { secret: 'third' }) }),
       'INVALID_SIGNATURE',
     )
   })
@@ -281,7 +281,7 @@ describe('verify: secrets (rows 6 and 7)', () => {
     ['undefined', undefined],
   ])('throws TypeError for %s as secret', async (_name, secret) => {
     await expect(
-      verify({ ...base, secret: secret as never, payload: body, headers: signedHeaders(body) }),
+      verify({ ...base, secret: secret as never, payload: body, headers: signHookguard(body) }),
     ).rejects.toBeInstanceOf(TypeError)
   })
 
@@ -294,7 +294,7 @@ describe('verify: secrets (rows 6 and 7)', () => {
     ['non-object scheme', { scheme: 42 }],
   ])('throws TypeError for %s', async (_name, options) => {
     await expect(
-      verify({ ...base, ...(options as object), payload: body, headers: signedHeaders(body) }),
+      verify({ ...base, ...(options as object), payload: body, headers: signHookguard(body) }),
     ).rejects.toBeInstanceOf(TypeError)
   })
 
@@ -302,17 +302,17 @@ describe('verify: secrets (rows 6 and 7)', () => {
     const secret = 'super-secret-value-123'
     const messages: string[] = []
     const attempts = [
-      () => verify({ secret, now: NOW, payload: body, headers: signedHeaders(body) }),
+      () => verify({ secret, now: NOW, payload: body, headers: signHookguard(body) }),
       () => verify({ secret, now: NOW, payload: body, headers: {} }),
       () =>
         verify({
           secret,
           now: NOW,
           payload: 'not json',
-          headers: signedHeaders('not json', { secret }),
+          headers: signHookguard('not json', { secret }),
         }),
       () =>
-        verify({ secret, payload: body, headers: signedHeaders(body, { secret, timestamp: 1 }) }),
+        verify({ secret, payload: body, headers: signHookguard(body, { secret, timestamp: 1 }) }),
       () => verify({ secret: [secret, ''], payload: body, headers: {} }),
     ]
     for (const attempt of attempts) {
@@ -330,7 +330,7 @@ describe('verify: payload parsing (row 8)', () => {
     'INVALID_PAYLOAD for a signed body %j',
     async (text) => {
       const error = await expectCode(
-        verify({ ...base, payload: text, headers: signedHeaders(text) }),
+        verify({ ...base, payload: text, headers: signHookguard(text) }),
         'INVALID_PAYLOAD',
         400,
       )
@@ -340,13 +340,13 @@ describe('verify: payload parsing (row 8)', () => {
 
   it('checks the signature before parsing', async () => {
     await expectCode(
-      verify({ ...base, payload: 'not json', headers: signedHeaders(body) }),
+      verify({ ...base, payload: 'not json', headers: signHookguard(body) }),
       'INVALID_SIGNATURE',
     )
   })
 
   it('verifyWebhook exposes the id and type for routing and idempotency', async () => {
-    const result = await verifyWebhook({ ...base, payload: body, headers: signedHeaders(body) })
+    const result = await verifyWebhook({ ...base, payload: body, headers: signHookguard(body) })
     expect(result).toMatchObject({ event, id: 'evt_1', type: 'order.created' })
     expect(result.scheme.name).toBe('hookguard')
   })

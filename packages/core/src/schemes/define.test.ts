@@ -1,10 +1,10 @@
+import { hmac } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { hexDecode, hexEncode } from '../encoding.js'
 import { sign } from '../sign.js'
 import { verifyWebhook } from '../verify.js'
 import { defineScheme, hmacSignature, rawSecretKey, signBodyOnly } from './define.js'
 import { requiredHeader } from './read.js'
-import { hmac } from './test-helpers.js'
 
 const acme = defineScheme({
   name: 'acme',

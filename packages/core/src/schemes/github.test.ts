@@ -1,8 +1,7 @@
+import { expectCode, hmac } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from '../sign.js'
-import { expectCode } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
-import { hmac } from './test-helpers.js'
 
 const SECRET = 'github-webhook-secret'
 const event = { action: 'opened', issue: { number: 1 } }

@@ -1,13 +1,12 @@
+import { expectCode, hmac } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { hexDecode, hexEncode } from '../encoding.js'
 import { WebhookVerificationError } from '../errors.js'
 import { sign } from '../sign.js'
-import { expectCode } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
 import { rawSecretKey } from './define.js'
 import { requiredHeader } from './read.js'
 import { resolveScheme, schemes } from './registry.js'
-import { hmac } from './test-helpers.js'
 import type { Scheme } from './types.js'
 
 describe('scheme registry', () => {

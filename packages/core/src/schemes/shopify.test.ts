@@ -1,8 +1,7 @@
+import { expectCode, hmac } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from '../sign.js'
-import { expectCode } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
-import { hmac } from './test-helpers.js'
 
 const SECRET = 'shpss_0123456789abcdef0123456789abcdef'
 const event = { id: 820982911946154, email: 'jon@example.com' }

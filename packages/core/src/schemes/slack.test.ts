@@ -1,9 +1,8 @@
+import { expectCode, hmac, NOW, NOW_S } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from '../sign.js'
-import { expectCode, NOW, NOW_S } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
 import { parseFormBody } from './form.js'
-import { hmac } from './test-helpers.js'
 
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5'
 const scheme = 'slack' as const

@@ -1,10 +1,9 @@
 import { verify as nodeVerify } from 'node:crypto'
+import { ed25519Pair, expectCode, hmac, NOW, NOW_S } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from '../sign.js'
-import { expectCode, NOW, NOW_S } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
 import { standardWebhooksKey } from './standard-webhooks.js'
-import { ed25519Pair, hmac } from './test-helpers.js'
 
 const KEY = Buffer.from('hookguard standard webhooks key!')
 const SECRET = `whsec_${KEY.toString('base64')}`

@@ -1,8 +1,7 @@
+import { expectCode, hmac, NOW, NOW_S } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import { sign } from '../sign.js'
-import { expectCode, NOW, NOW_S } from '../test-helpers.js'
 import { verify, verifyWebhook } from '../verify.js'
-import { hmac } from './test-helpers.js'
 
 const SECRET = 'whsec_stripe_test_secret_used_as_given'
 const event = {

@@ -19,7 +19,7 @@ export interface GithubSignOptions extends KitSignOptions {
 export function signGithub(
   body: string | Uint8Array,
   options: GithubSignOptions = {},
-): Record<string, string> {
+): { 'x-hub-signature-256': string; 'x-github-delivery': string; 'x-github-event': string } {
   const hex = hmac(options.secret ?? SECRET, body).toString('hex')
   return {
     'x-hub-signature-256': `sha256=${hex}`,

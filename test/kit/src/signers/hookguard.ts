@@ -12,7 +12,7 @@ import { hmac, type KitSignOptions } from './hmac.js'
 export function signHookguard(
   body: string | Uint8Array,
   options: KitSignOptions = {},
-): Record<string, string> {
+): { 'x-webhook-timestamp': string; 'x-webhook-signature': string } {
   const timestamp = String(options.timestamp ?? NOW_S)
   const hex = hmac(options.secret ?? SECRET, `${timestamp}.`, body).toString('hex')
   return { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': `v1=${hex}` }

@@ -7,6 +7,7 @@ export { type SlackSignOptions, signSlack, slackForm } from './slack.js'
 export {
   type Ed25519Pair,
   ed25519Pair,
+  type StandardWebhooksHeaders,
   type StandardWebhooksSignOptions,
   signStandardWebhooks,
   signSvix,

@@ -19,7 +19,7 @@ export interface ShopifySignOptions extends KitSignOptions {
 export function signShopify(
   body: string | Uint8Array,
   options: ShopifySignOptions = {},
-): Record<string, string> {
+): { 'x-shopify-hmac-sha256': string; 'x-shopify-webhook-id': string; 'x-shopify-topic': string } {
   return {
     'x-shopify-hmac-sha256': hmac(options.secret ?? SECRET, body).toString('base64'),
     'x-shopify-webhook-id': options.id ?? randomUUID(),

@@ -20,7 +20,7 @@ export interface SlackSignOptions extends KitSignOptions {
 export function signSlack(
   body: string | Uint8Array,
   options: SlackSignOptions = {},
-): Record<string, string> {
+): { 'x-slack-request-timestamp': string; 'x-slack-signature': string; 'content-type': string } {
   const timestamp = String(options.timestamp ?? NOW_S)
   const hex = hmac(options.secret ?? SECRET, `v0:${timestamp}:`, body).toString('hex')
   const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8')

@@ -55,8 +55,17 @@ export function standardWebhooksKey(secret: string | Uint8Array): Uint8Array {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64')
 }
 
-function signWith(prefix: 'webhook' | 'svix') {
-  return (body: string | Uint8Array, options: StandardWebhooksSignOptions = {}) => {
+/** The three headers a Standard Webhooks sender attaches, under its header prefix. */
+export type StandardWebhooksHeaders<P extends string> = Record<
+  `${P}-id` | `${P}-timestamp` | `${P}-signature`,
+  string
+>
+
+function signWith<P extends 'webhook' | 'svix'>(prefix: P) {
+  return (
+    body: string | Uint8Array,
+    options: StandardWebhooksSignOptions = {},
+  ): StandardWebhooksHeaders<P> => {
     const id = options.id ?? `msg_${randomUUID().replaceAll('-', '')}`
     const timestamp = String(options.timestamp ?? NOW_S)
     const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), Buffer.from(body)])
@@ -72,7 +81,7 @@ function signWith(prefix: 'webhook' | 'svix') {
       [`${prefix}-id`]: id,
       [`${prefix}-timestamp`]: timestamp,
       [`${prefix}-signature`]: signature,
-    }
+    } as StandardWebhooksHeaders<P>
   }
 }
 
@@ -88,7 +97,7 @@ function signWith(prefix: 'webhook' | 'svix') {
 export const signStandardWebhooks: (
   body: string | Uint8Array,
   options?: StandardWebhooksSignOptions,
-) => Record<string, string> = signWith('webhook')
+) => StandardWebhooksHeaders<'webhook'> = signWith('webhook')
 
 /**
  * Svix (and Clerk, Resend…): Standard Webhooks with `svix-id`, `svix-timestamp` and
@@ -100,4 +109,4 @@ export const signStandardWebhooks: (
 export const signSvix: (
   body: string | Uint8Array,
   options?: StandardWebhooksSignOptions,
-) => Record<string, string> = signWith('svix')
+) => StandardWebhooksHeaders<'svix'> = signWith('svix')

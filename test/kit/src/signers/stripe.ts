@@ -11,7 +11,7 @@ import { hmac, type KitSignOptions } from './hmac.js'
 export function signStripe(
   body: string | Uint8Array,
   options: KitSignOptions = {},
-): Record<string, string> {
+): { 'stripe-signature': string } {
   const timestamp = String(options.timestamp ?? NOW_S)
   const hex = hmac(options.secret ?? SECRET, `${timestamp}.`, body).toString('hex')
   return { 'stripe-signature': `t=${timestamp},v1=${hex}` }
