@@ -178,7 +178,14 @@ export function describeInboxContract(target: InboxTarget): void {
       await waitFor(async () => (await box.deadLetters()).length === 1, 10_000, 'dead letter')
       expect(runs).toEqual([1, 2])
       expect(dead).toEqual([
-        { error: 'downstream is down', key: e.key, id: e.id, type: e.type, attempts: 2 },
+        {
+          error: 'downstream is down',
+          key: e.key,
+          id: e.id,
+          type: e.type,
+          attempts: 2,
+          reason: 'failed',
+        },
       ])
       const [letter] = await box.deadLetters()
       expect(letter).toMatchObject({
