@@ -114,6 +114,11 @@ function deliver(outcome: Outcome, req: Request, res: Response, next: NextFuncti
   }
   if (outcome.webhook) setWebhook(req, outcome.webhook.event)
   res.status(outcome.status).set(outcome.headers).json(outcome.body)
-  // After the response is handed to Node. The receiver logs its failures: it never rejects.
-  if (outcome.background) void outcome.background()
+  // After the response is handed to Node. The receiver logs its own failures; a background that
+  // breaks that contract is reported here, never left as an unhandled rejection.
+  if (outcome.background) {
+    Promise.resolve()
+      .then(outcome.background)
+      .catch((error: unknown) => console.error('[hookguard] a background task rejected', error))
+  }
 }
