@@ -6,6 +6,35 @@ import { sendFailure, sendOutcome } from './respond.js'
 
 const EMPTY = new Uint8Array(0)
 
+/** How much of an oversized body is read and dropped before the 413, and for how long at most. */
+const DISCARD_MAX_BYTES = 8 * 1024 * 1024
+const DISCARD_MAX_MS = 5_000
+
+/** Reads and drops the rest of a request body, up to the bounds above; never rejects. */
+function discardRest(
+  stream: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean },
+) {
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve()
+  return new Promise<void>((resolve) => {
+    let seen = 0
+    const done = () => {
+      clearTimeout(timer)
+      stream.removeListener('data', count)
+      resolve()
+    }
+    const count = (chunk: { length: number }) => {
+      seen += chunk.length
+      if (seen > DISCARD_MAX_BYTES) done()
+    }
+    const timer = setTimeout(done, DISCARD_MAX_MS)
+    stream.on('data', count)
+    stream.once('end', done)
+    stream.once('close', done)
+    stream.once('error', done)
+    stream.resume()
+  })
+}
+
 /** The body stream or the parsed body is gone: the message names the fix. */
 export function rawBodyUnavailable(): WebhookVerificationError {
   return new WebhookVerificationError(
@@ -58,14 +87,12 @@ type ErrorHandler = (error: FastifyError, request: FastifyRequest, reply: Fastif
 export function errorHandler(route: RouteWebhook, own: ErrorHandler | undefined): ErrorHandler {
   return function hookguardErrorHandler(this: unknown, error, request, reply) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // The rest of the body is not read: close rather than read it to find the next request
-      // (Fastify 5 says so itself; Fastify 4 does for a declared length only).
+      // Close rather than parse the rest to find the next request (Fastify 5 says so itself;
+      // Fastify 4 does for a declared length only), but discard what is still arriving first,
+      // within a bound, so a sender still uploading can read the 413 instead of a reset.
       reply.header('connection', 'close')
-      return sendFailure(
-        payloadTooLarge(route.receiver.maxBodyBytes),
-        request,
-        reply,
-        route.onError,
+      return discardRest(request.raw).then(() =>
+        sendFailure(payloadTooLarge(route.receiver.maxBodyBytes), request, reply, route.onError),
       )
     }
     if (error instanceof WebhookVerificationError) {
