@@ -8,7 +8,7 @@ import {
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jsonBody } from './arbitraries.js'
-import { octokit } from './senders.js'
+import { octokit } from '@hookguard/test-kit/senders'
 
 const scheme = 'github' as const
 

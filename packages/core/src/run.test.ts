@@ -1,17 +1,19 @@
+import { SECRET, signHookguard, signSlack } from '@hookguard/test-kit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LogFields, Logger } from './logger.js'
 import { MemoryIdempotencyStore } from './memory-store.js'
 import type { DeliveryOutcome, HandlerRunOutcome } from './outcome-hook.js'
 import { createReceiver, type Outcome, type ReceiverOptions } from './receiver.js'
 import type { DeadLetterInfo } from './run.js'
-import { sign } from './sign.js'
-import { SECRET } from './test-helpers.js'
+
+/** The receivers here check the real clock, so sign at the current time. */
+const nowS = () => Math.floor(Date.now() / 1000)
 
 const event = (id: string, type = 'order.created') =>
   JSON.stringify({ id, type, created: 1, apiVersion: '1', data: { object: {} } })
 
 async function deliver(receiver: ReturnType<typeof createReceiver>, body: string) {
-  return receiver.receive({ payload: body, headers: await sign({ payload: body, secret: SECRET }) })
+  return receiver.receive({ payload: body, headers: signHookguard(body, { timestamp: nowS() }) })
 }
 
 function respond(outcome: Outcome): Extract<Outcome, { action: 'respond' }> {
