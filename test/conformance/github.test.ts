@@ -5,10 +5,10 @@ import {
   verifyWebhook,
   WebhookVerificationError,
 } from '@hookguard/core'
+import { octokit } from '@hookguard/test-kit/senders'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jsonBody } from './arbitraries.js'
-import { octokit } from '@hookguard/test-kit/senders'
 
 const scheme = 'github' as const
 

@@ -1,8 +1,8 @@
 import { type ErrorCode, sign, verify, WebhookVerificationError } from '@hookguard/core'
+import { StandardWebhook, StandardWebhookError, SvixWebhook } from '@hookguard/test-kit/senders'
 import fc from 'fast-check'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { jsonBody, messageId } from './arbitraries.js'
-import { StandardWebhook, StandardWebhookError, SvixWebhook } from '@hookguard/test-kit/senders'
 
 // Test vectors from the reference JavaScript library's own suite:
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/libraries/javascript/src/webhook.test.ts

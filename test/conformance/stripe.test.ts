@@ -1,8 +1,8 @@
 import { type ErrorCode, sign, verify, WebhookVerificationError } from '@hookguard/core'
+import { Stripe } from '@hookguard/test-kit/senders'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jsonBody } from './arbitraries.js'
-import { Stripe } from '@hookguard/test-kit/senders'
 
 const scheme = 'stripe' as const
 const secretArb = fc.stringMatching(/^[A-Za-z0-9]{8,40}$/).map((s) => `whsec_${s}`)

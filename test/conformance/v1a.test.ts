@@ -5,10 +5,10 @@ import {
   verify as nodeVerify,
 } from 'node:crypto'
 import { sign, verify, WebhookVerificationError } from '@hookguard/core'
+import { StandardWebhook } from '@hookguard/test-kit/senders'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { jsonBody, messageId } from './arbitraries.js'
-import { StandardWebhook } from '@hookguard/test-kit/senders'
 
 // Standard Webhooks v1a: Ed25519 over `${id}.${timestamp}.${body}`, keys serialised as
 // base64 with whpk_ (public) and whsk_ (secret) prefixes, signature entries `v1a,<base64>`

@@ -1,4 +1,4 @@
-import { SECRET, signHookguard, signSlack } from '@hookguard/test-kit'
+import { SECRET, signHookguard } from '@hookguard/test-kit'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { LogFields, Logger } from './logger.js'
 import { MemoryIdempotencyStore } from './memory-store.js'
