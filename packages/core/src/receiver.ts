@@ -100,7 +100,7 @@ function checkModes<E>(options: ReceiverOptions<E>): void {
   if (inbox === undefined && options.idempotencyKey !== undefined) stray.push('idempotencyKey')
   if (stray.length > 0) {
     throw new TypeError(
-      `${stray.join(', ')} only apply together with ${inbox === undefined ? 'on handlers' : 'on handlers, not an inbox'}`,
+      `${stray.join(', ')} only ${stray.length === 1 ? 'applies' : 'apply'} together with ${inbox === undefined ? 'on handlers' : 'on handlers, not an inbox'}`,
     )
   }
 }

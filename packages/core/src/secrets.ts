@@ -9,15 +9,32 @@ function isSecret(value: unknown): value is string | Uint8Array {
   return (typeof value === 'string' || value instanceof Uint8Array) && value.length > 0
 }
 
+/** What a bad secret was, for the message: never the secret itself. */
+function describeBadSecret(value: unknown): string {
+  if (value === undefined || value === null) {
+    return `got ${value}: is the environment variable that should hold it (say WEBHOOK_SECRET) set in this process?`
+  }
+  if (value === '') {
+    return 'got an empty string: is the environment variable that should hold it (say WEBHOOK_SECRET) empty?'
+  }
+  if (value instanceof Uint8Array) return 'got an empty Uint8Array'
+  return `got ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}`
+}
+
 /** Validates the `secret` option. Messages never include the secret itself. */
 export function normalizeSecrets(secret: SecretInput): ReadonlyArray<string | Uint8Array> {
-  const list = Array.isArray(secret) ? secret : [secret]
-  if (list.length === 0 || !list.every(isSecret)) {
+  const list: unknown[] = Array.isArray(secret) ? secret : [secret]
+  if (list.length === 0) {
+    throw new TypeError('secret must not be an empty array: give at least one secret')
+  }
+  const bad = list.findIndex((value) => !isSecret(value))
+  if (bad !== -1) {
+    const where = Array.isArray(secret) ? `secret[${bad}]` : 'secret'
     throw new TypeError(
-      'secret must be a non-empty string or Uint8Array, or a non-empty array of them',
+      `${where} must be a non-empty string or Uint8Array (or secret an array of them); ${describeBadSecret(list[bad])}`,
     )
   }
-  return list
+  return list as ReadonlyArray<string | Uint8Array>
 }
 
 /**

@@ -4,6 +4,7 @@ import { randomMessageId } from './schemes/ids.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignatureAlgorithm, SignedParts } from './schemes/types.js'
 import { normalizeSecrets, type PreparedKey, preparedKey } from './secrets.js'
+import { looksLikeMilliseconds } from './timestamp.js'
 
 /** What `sign` takes. */
 export interface SignInput {
@@ -73,6 +74,12 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TypeError('timestamp must be a whole number of unix seconds')
+  }
+  if (looksLikeMilliseconds(timestamp)) {
+    // verify() would reject what this signs: say so here, where the mistake is made.
+    throw new TypeError(
+      `timestamp must be unix seconds, and ${timestamp} looks like milliseconds (Date.now()): pass Math.floor(Date.now() / 1000)`,
+    )
   }
   if (input.id !== undefined && (typeof input.id !== 'string' || input.id === '')) {
     throw new TypeError('id must be a non-empty string')

@@ -19,15 +19,22 @@ export function parseTimestamp(text: string, header: string): number {
   return Number(text)
 }
 
+/**
+ * Whether a timestamp meant as unix seconds is really in milliseconds (or finer): 1e12 seconds is
+ * the year 33658, while `Date.now()` has been past 1e12 since 2001.
+ */
+export function looksLikeMilliseconds(timestamp: number): boolean {
+  return timestamp >= 1e12
+}
+
 /** Rejects a timestamp further than `toleranceSeconds` from `now`, in either direction. */
 export function assertFresh(timestamp: number, now: Date, toleranceSeconds: number): void {
   const nowSeconds = Math.floor(now.getTime() / 1000)
   const skew = timestamp - nowSeconds
   if (Math.abs(skew) <= toleranceSeconds) return
-  const hint =
-    timestamp >= 1e12 && timestamp < 1e13
-      ? ' (it looks like milliseconds; the timestamp must be in seconds)'
-      : ''
+  const hint = looksLikeMilliseconds(timestamp)
+    ? ' (it looks like milliseconds; the timestamp must be in seconds)'
+    : ''
   throw new WebhookVerificationError(
     'TIMESTAMP_EXPIRED',
     `Timestamp is ${Math.abs(skew)}s in the ${skew < 0 ? 'past' : 'future'}, outside the ${toleranceSeconds}s tolerance${hint}`,

@@ -3,6 +3,8 @@ import type { MaybePromise } from './crypto/types.js'
 import { utf8Decode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+import { type RawPayload, rawPayload } from './payload.js'
+import { readSignedParts } from './schemes/present.js'
 import { stringField } from './schemes/read.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignedParts } from './schemes/types.js'
@@ -23,8 +25,8 @@ export interface VerifyOptions {
 
 /** What `verify` takes: the raw body and headers, plus the options. */
 export interface VerifyInput extends VerifyOptions {
-  /** The raw body exactly as received: never re-serialised JSON. */
-  payload: string | Uint8Array
+  /** The raw body exactly as received (an `ArrayBuffer` too): never re-serialised JSON. */
+  payload: RawPayload
   headers: HeadersInput
 }
 
@@ -168,15 +170,6 @@ function parseBody(scheme: Scheme, payload: string | Uint8Array, header: HeaderG
   }
 }
 
-function assertRawPayload(payload: unknown): asserts payload is string | Uint8Array {
-  if (typeof payload === 'string' || payload instanceof Uint8Array) return
-  throw new WebhookVerificationError(
-    'RAW_BODY_UNAVAILABLE',
-    'payload must be the raw body (string or Uint8Array), not a parsed object: signatures cover the exact bytes sent. ' +
-      'Read the body before any JSON parser runs (for example express.raw({ type: "*/*" }) on the webhook route)',
-  )
-}
-
 function verified<T>(
   matched: boolean,
   checked: CheckedVerifyOptions,
@@ -215,20 +208,20 @@ function verifyNow<T>(
   headers: unknown,
   describe: boolean,
 ): MaybePromise<VerifiedWebhook<T>> {
-  assertRawPayload(payload)
+  const raw = rawPayload(payload)
   if (typeof headers !== 'object' || headers === null) {
     throw new TypeError('headers must be a Headers object or a plain object of header values')
   }
   const { scheme, secrets } = checked
   const header = headerGetter(headers as HeadersInput)
-  const parts = scheme.read(header)
+  const parts = readSignedParts(scheme, header)
   const hasCandidates = parts.signatures.length > 0 || (parts.ed25519Signatures?.length ?? 0) > 0
   const matched =
-    hasCandidates && anySignatureMatches(scheme, secrets, parts, scheme.content(parts, payload))
+    hasCandidates && anySignatureMatches(scheme, secrets, parts, scheme.content(parts, raw))
   if (matched instanceof Promise) {
-    return matched.then((m) => verified<T>(m, checked, payload, header, parts, describe))
+    return matched.then((m) => verified<T>(m, checked, raw, header, parts, describe))
   }
-  return verified<T>(matched, checked, payload, header, parts, describe)
+  return verified<T>(matched, checked, raw, header, parts, describe)
 }
 
 /**

@@ -45,7 +45,7 @@ describe.each(versions)('$name', ({ fastify }) => {
       ['a bad route maxBodyBytes', { maxBodyBytes: 0 }, /maxBodyBytes/],
       ['an empty route secret', { secret: '' }, /secret/],
       ['a non-function route onError', { onError: 42 }, /onError/],
-      ['processing options without on', { ack: 'after' }, /only apply together with on/],
+      ['processing options without on', { ack: 'after' }, /only applies together with on/],
     ])(
       'refuses %s when the route is created, naming the route',
       async (_name, setting, message) => {

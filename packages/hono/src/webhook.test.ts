@@ -250,6 +250,25 @@ describe('webhook() types', () => {
     expect(await response.json()).toEqual({ amount: 4200 })
   })
 
+  it("types c.get('webhook') after app.use on a path: on a typed app, and along a chain", async () => {
+    const app = new Hono<WebhookEnv<OrderEvent>>()
+    app.use('/webhooks/*', webhook<OrderEvent>({ secret: SECRET, now: NOW }))
+    app.post('/webhooks/orders', (c) => {
+      expectTypeOf(c.get('webhook')).toEqualTypeOf<OrderEvent>()
+      return c.json({ id: c.get('webhook').id })
+    })
+    const chained = new Hono()
+      .use('/webhooks/*', webhook<OrderEvent>({ secret: SECRET, now: NOW }))
+      .post('/webhooks/orders', (c) => {
+        expectTypeOf(c.get('webhook')).toEqualTypeOf<OrderEvent>()
+        return c.json({ id: c.get('webhook').id })
+      })
+    for (const target of [app, chained]) {
+      const response = await target.request('/webhooks/orders', signedInit())
+      expect(await response.json()).toEqual({ id: 'evt_1' })
+    }
+  })
+
   it('exposes WebhookEnv for handlers declared on their own', async () => {
     const handle = (c: Context<WebhookEnv<OrderEvent>>) => c.json({ id: c.get('webhook').id })
     const app = new Hono<WebhookEnv<OrderEvent>>()

@@ -1,3 +1,4 @@
+import { looksLikeMilliseconds } from '../timestamp.js'
 import { finding } from './findings.js'
 import type { Finding } from './types.js'
 
@@ -18,12 +19,12 @@ export function clockFindings(timestamp: number, now: Date, toleranceSeconds: nu
   const skew = timestamp - Math.floor(now.getTime() / 1000)
   if (Math.abs(skew) <= toleranceSeconds) return []
   const where = skew < 0 ? 'in the past' : 'in the future'
-  if (timestamp >= 1e12 && timestamp < 1e14) {
+  if (looksLikeMilliseconds(timestamp)) {
     return [
       finding(
         'TIMESTAMP_MILLISECONDS',
         'confirmed',
-        'The signature is valid but the timestamp is in milliseconds (13 digits); the scheme expects unix seconds',
+        'The signature is valid but the timestamp is in milliseconds (13 digits or more); the scheme expects unix seconds',
       ),
     ]
   }

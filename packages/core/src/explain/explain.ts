@@ -1,6 +1,8 @@
 import { WebhookVerificationError } from '../errors.js'
 import { type HeaderGetter, headerGetter } from '../headers.js'
-import { resolveScheme, schemes } from '../schemes/registry.js'
+import { rawBodyOf } from '../payload.js'
+import { otherSchemesPresent } from '../schemes/present.js'
+import { resolveScheme } from '../schemes/registry.js'
 import type { Scheme, SignedParts } from '../schemes/types.js'
 import { normalizeSecrets } from '../secrets.js'
 import { DEFAULT_TOLERANCE_SECONDS, type VerifyInput, verifyWebhook } from '../verify.js'
@@ -142,17 +144,6 @@ function readParts(
   }
 }
 
-/** Built-in schemes other than the configured one whose headers this request carries. */
-function otherSchemesPresent(configured: Scheme, header: HeaderGetter): Scheme[] {
-  const out: Scheme[] = []
-  for (const scheme of Object.values(schemes) as Scheme[]) {
-    if (scheme === configured || scheme.name === configured.name) continue
-    const read = readParts(scheme, header)
-    if ('parts' in read) out.push(scheme)
-  }
-  return out
-}
-
 function causeFindings(causes: readonly Cause[]): Finding[] {
   return causes.map((c) => finding(c.code, 'confirmed', c.message))
 }
@@ -282,7 +273,7 @@ export async function explain(input: ExplainInput): Promise<Explanation> {
     toleranceSeconds: input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
   }
   const { payload } = input
-  const raw = typeof payload === 'string' || payload instanceof Uint8Array ? payload : undefined
+  const raw = rawBodyOf(payload)
 
   let error: WebhookVerificationError | undefined
   let misuse = false
