@@ -1,8 +1,9 @@
+import type { Inbox, InboxAcceptResult, InboxEntry, Logger } from '@hookguard/core'
+import { withTimeout } from '@hookguard/core/adapter'
 import { type ConnectionOptions, type Job, Queue } from 'bullmq'
-import type { Inbox, InboxAcceptResult, InboxEntry } from './core-inbox.js'
 import { type InboxJobData, jobData } from './job-data.js'
 import { decodeKey, encodeKey, newJobId, parseJobId, sameFingerprint } from './job-id.js'
-import { type Logger, onceLogger } from './logger.js'
+import { onceLogger } from './logger.js'
 import {
   BACKOFF_TYPE,
   checkMs,
@@ -13,7 +14,6 @@ import {
   DEFAULT_RETENTION_MS,
   JOB_ATTEMPTS_CEILING,
 } from './options.js'
-import { withTimeout } from './timeout.js'
 
 /**
  * Options for `createInbox`.
@@ -34,7 +34,7 @@ export interface InboxOptions {
   deadLetterRetentionMs?: number
   /** `accept` rejects (the sender gets 503 and retries) when Redis has not confirmed by then; default 2 s. */
   timeoutMs?: number
-  /** Where connection errors go; default `console`. */
+  /** Where connection errors go (core's `Logger`: `console`, pino); default `console`. */
   logger?: Logger
 }
 
@@ -98,11 +98,11 @@ export function createInbox(options: InboxOptions): BullInbox {
     options.deadLetterRetentionMs ?? DEFAULT_DEAD_LETTER_RETENTION_MS,
   )
   const timeoutMs = checkMs('timeoutMs', options.timeoutMs ?? 2000)
-  const log = onceLogger(options.logger ?? console, 'inbox')
+  const log = onceLogger(options.logger, 'inbox')
 
   const queue = new Queue<InboxJobData>(queueName, { connection, prefix })
   // An unheard 'error' event would crash the process; Redis being away is answered with 503s.
-  queue.on('error', (error) => log('Redis connection error', error))
+  queue.on('error', (error) => log('STORE_UNAVAILABLE', 'Redis connection error', error))
 
   const jobOptions = {
     // The worker's retry policy decides when to stop (its backoff strategy answers -1).
@@ -171,7 +171,10 @@ export function createInbox(options: InboxOptions): BullInbox {
           deduplication: { id: encoded, ttl: retentionMs },
         }),
         timeoutMs,
-        'adding the event to the queue',
+        () =>
+          new Error(
+            `hookguard bullmq: adding the event to the queue: no answer from Redis within ${timeoutMs} ms`,
+          ),
       )
       if (job.id === jobId) return { status: 'accepted' }
       const stored = job.id === undefined ? undefined : parseJobId(job.id)

@@ -5,7 +5,6 @@ export {
   type InboxOptions,
 } from './inbox.js'
 export type { InboxJobData } from './job-data.js'
-export type { Logger } from './logger.js'
 export {
   createWorker,
   type InboxWorker,

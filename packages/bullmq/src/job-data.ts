@@ -1,4 +1,4 @@
-import type { InboxEntry } from './core-inbox.js'
+import type { InboxEntry } from '@hookguard/core'
 
 /**
  * What one job holds: everything a worker on another machine needs to run the handlers, and

@@ -1,19 +1,18 @@
-/** Where failures that no sender hears about go; `console` fits. */
-export interface Logger {
-  error(message: string, ...details: unknown[]): void
-}
+import type { Logger } from '@hookguard/core'
+import { checkLogger } from '@hookguard/core/adapter'
 
 /**
- * Logs an error once per distinct message until a different one comes: a Redis outage emits the
- * same connection error many times a second, and one line says it.
+ * Core's `Logger` (`console`, pino), logging an error once per distinct message until a
+ * different one comes: a Redis outage emits the same connection error many times a second, and
+ * one line says it.
  */
-export function onceLogger(logger: Logger, source: string) {
-  if (typeof logger?.error !== 'function') throw new TypeError('logger must have an error method')
+export function onceLogger(logger: Logger | undefined, source: string) {
+  const checked = checkLogger(logger)
   let last = ''
-  return (what: string, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error)
+  return (code: string, what: string, err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err)
     if (message === last) return
     last = message
-    logger.error(`[hookguard/bullmq] ${source}: ${what}: ${message}`)
+    checked.error({ code, err }, `[hookguard/bullmq] ${source}: ${what}: ${message}`)
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
+import type { InboxEntry } from '@hookguard/core'
 import { redisUrl } from '@hookguard/test-kit/redis'
 import type { RedisOptions } from 'bullmq'
-import type { InboxEntry } from './core-inbox.js'
 
 export { connect, deleteKeys } from '@hookguard/test-kit/redis'
 

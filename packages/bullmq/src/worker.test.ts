@@ -1,4 +1,4 @@
-import type { HandlerContext, Scheme } from '@hookguard/core'
+import type { HandlerContext, HandlerRunOutcome, Scheme } from '@hookguard/core'
 import { githubScheme } from '@hookguard/core/scheme'
 import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -128,6 +128,74 @@ describe('createWorker', () => {
     const [t1 = 0, t2 = 0, t3 = 0] = at.map((a) => a.t)
     expect(t2 - t1).toBeGreaterThanOrEqual(95)
     expect(t3 - t2).toBeGreaterThanOrEqual(195)
+  })
+
+  it('reports every handler run to onOutcome (attempt, result, duration), as core does', async () => {
+    const { box, start } = setup()
+    const runs: HandlerRunOutcome[] = []
+    start({
+      on: {
+        'order.created': (_e, { attempt }) => {
+          if (attempt < 2) throw new Error('once')
+        },
+        'order.paid': () => {
+          throw new Error('always')
+        },
+      },
+      retry: { attempts: 2, initialDelayMs: 10, jitter: 0 },
+      onDeadLetter: () => {},
+      onOutcome: (outcome) => {
+        if (outcome.kind === 'run') runs.push(outcome)
+      },
+    })
+    const flaky = entry({ type: 'order.created' })
+    const broken = entry({ type: 'order.paid' })
+    await box.accept(flaky)
+    await box.accept(broken)
+    await waitFor(() => runs.length === 4)
+    const of = (e: typeof flaky) =>
+      runs
+        .filter((r) => r.key === e.key)
+        .map(({ attempt, result, id, type }) => ({ attempt, result, id, type }))
+    expect(of(flaky)).toEqual([
+      { attempt: 1, result: 'error', id: flaky.id, type: 'order.created' },
+      { attempt: 2, result: 'ok', id: flaky.id, type: 'order.created' },
+    ])
+    expect(of(broken)).toEqual([
+      { attempt: 1, result: 'error', id: broken.id, type: 'order.paid' },
+      { attempt: 2, result: 'dead_letter', id: broken.id, type: 'order.paid' },
+    ])
+    for (const run of runs) expect(run.durationMs).toBeGreaterThanOrEqual(0)
+  })
+
+  it("logs through core's Logger shape: (fields with a stable code, message)", async () => {
+    const { box, start } = setup()
+    const lines: Array<[unknown, string]> = []
+    const logger = {
+      warn() {},
+      error: (fields: unknown, message: string) => void lines.push([fields, message]),
+    }
+    start({
+      on: {
+        '*': () => {
+          throw new Error('boom')
+        },
+      },
+      retry: { attempts: 1 },
+      logger,
+    })
+    const e = entry()
+    await box.accept(e)
+    await waitFor(() => lines.length === 1)
+    expect(lines[0]?.[0]).toMatchObject({
+      code: 'DEAD_LETTER',
+      key: e.key,
+      id: e.id,
+      err: expect.any(Error),
+    })
+    expect(() => createWorker({ connection: redisOptions(), on: {}, logger: {} as never })).toThrow(
+      TypeError,
+    )
   })
 
   it('close() lets a running handler finish before it resolves', async () => {

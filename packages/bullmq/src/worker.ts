@@ -1,9 +1,25 @@
-import type { DeadLetterInfo, Handlers, RetryOptions, Scheme } from '@hookguard/core'
-import { backoffDelay, createRouter, headerGetter, retryPolicy } from '@hookguard/core/adapter'
+import type {
+  DeadLetterInfo,
+  HandlerRunOutcome,
+  Handlers,
+  Logger,
+  OnOutcome,
+  RetryOptions,
+  Scheme,
+} from '@hookguard/core'
+import {
+  backoffDelay,
+  checkLogger,
+  createRouter,
+  headerGetter,
+  outcomeReporter,
+  parseEvent,
+  retryPolicy,
+} from '@hookguard/core/adapter'
 import { resolveScheme } from '@hookguard/core/scheme'
 import { type ConnectionOptions, type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq'
 import { decodeBody, type InboxJobData } from './job-data.js'
-import { type Logger, onceLogger } from './logger.js'
+import { onceLogger } from './logger.js'
 import { checkMs, checkQueueName, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME } from './options.js'
 
 /**
@@ -42,8 +58,13 @@ export interface WorkerOptions<E = unknown> {
   stalledIntervalMs?: number
   /** How long `close()` lets running handlers finish before aborting their `signal`; default 10 s. */
   closeTimeoutMs?: number
-  /** Where errors no handler sees go; default `console`. */
+  /** Where errors no handler sees go (core's `Logger`: `console`, pino); default `console`. */
   logger?: Logger
+  /**
+   * Called once per handler run (`kind: 'run'`: key, attempt, result, duration), as the
+   * receiver's `onOutcome` is for the in-process mode; wire metrics here. A throw is logged.
+   */
+  onOutcome?: OnOutcome
 }
 
 /** What the dead-letter hook learns: core's `DeadLetterInfo` plus the idempotency key. */
@@ -66,19 +87,12 @@ export interface InboxWorker {
 const SHUTDOWN = 'hookguard worker shutting down'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref())
 
-/** Parses the stored body as the receiver did, with the request's Content-Type. */
-function parseEvent(scheme: Scheme, data: InboxJobData): unknown {
-  const payload = decodeBody(data)
-  const text =
-    typeof payload === 'string'
-      ? payload.charCodeAt(0) === 0xfeff
-        ? payload.slice(1)
-        : payload
-      : new TextDecoder().decode(payload)
+/** Parses the stored body exactly as the receiver did: core's parser, the request's Content-Type. */
+function parseStored(scheme: Scheme, data: InboxJobData): unknown {
   const header = headerGetter(
     data.contentType === undefined ? {} : { 'content-type': data.contentType },
   )
-  return scheme.parse ? scheme.parse(text, header) : JSON.parse(text)
+  return parseEvent(scheme, decodeBody(data), header)
 }
 
 /**
@@ -118,8 +132,9 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
   const lockDuration = checkMs('lockDurationMs', options.lockDurationMs ?? 30_000)
   const stalledInterval = checkMs('stalledIntervalMs', options.stalledIntervalMs ?? 30_000)
   const closeTimeoutMs = checkMs('closeTimeoutMs', options.closeTimeoutMs ?? 10_000)
-  const logger = options.logger ?? console
+  const logger = checkLogger(options.logger)
   const log = onceLogger(logger, 'worker')
+  const report = outcomeReporter(options.onOutcome, logger)
   const onDeadLetter = options.onDeadLetter
   if (onDeadLetter !== undefined && typeof onDeadLetter !== 'function') {
     throw new TypeError('onDeadLetter must be a function')
@@ -142,11 +157,14 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
       if (onDeadLetter) await onDeadLetter(event, error, info)
       else
         logger.error(
-          `[hookguard/bullmq] event ${data.key} (${data.type}) failed after ${attempts} attempts`,
-          error,
+          { code: 'DEAD_LETTER', key: data.key, id: data.id, reason: 'failed', err: error },
+          `[hookguard/bullmq] event ${data.id} (${data.type}) dead-lettered after ${attempts} attempt(s)`,
         )
-    } catch (hookError) {
-      logger.error('[hookguard/bullmq] onDeadLetter threw', hookError)
+    } catch (err) {
+      logger.error(
+        { code: 'DEAD_LETTER_HOOK_FAILED', key: data.key, id: data.id, err },
+        '[hookguard/bullmq] onDeadLetter threw',
+      )
     }
   }
 
@@ -156,7 +174,7 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
     if (!handler) return
     let event: E
     try {
-      event = parseEvent(schemeOf(data.scheme), data) as E
+      event = parseStored(schemeOf(data.scheme), data) as E
     } catch (error) {
       // The receiver parsed these very bytes; only a worker without the scheme gets here.
       await deadLetter(undefined as E, error, data, job.attemptsMade + 1)
@@ -164,17 +182,32 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
     }
     const attempt = job.attemptsMade + 1
     const aborted = signal ?? new AbortController().signal
+    const started = performance.now()
+    const ran = (result: HandlerRunOutcome['result']) =>
+      report?.({
+        kind: 'run',
+        key: data.key,
+        id: data.id,
+        type: data.type,
+        attempt,
+        result,
+        durationMs: performance.now() - started,
+      })
     try {
       await handler(event, { id: data.id, type: data.type, attempt, signal: aborted })
     } catch (error) {
       if (closing && aborted.aborted && token) {
         // Cut short by our own shutdown: not the handler's fault, so no attempt is spent.
+        ran('error')
         await job.moveToWait(token)
         throw new WaitingError()
       }
-      if (attempt >= policy.attempts) await deadLetter(event, error, data, attempt)
+      const last = attempt >= policy.attempts
+      ran(last ? 'dead_letter' : 'error')
+      if (last) await deadLetter(event, error, data, attempt)
       throw error
     }
+    ran('ok')
   }
 
   const worker = new Worker<InboxJobData>(queueName, run, {
@@ -189,7 +222,7 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
         attemptsMade >= policy.attempts ? -1 : backoffDelay(policy, attemptsMade),
     },
   })
-  worker.on('error', (error) => log('error', error))
+  worker.on('error', (error) => log('WORKER_ERROR', 'error', error))
   // Another worker may now hold the job: tell the handler through its signal.
   worker.on('lockRenewalFailed', (jobIds: string[]) => {
     for (const id of jobIds) worker.cancelJob(id, 'lock lost')

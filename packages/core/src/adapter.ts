@@ -13,6 +13,9 @@ export {
   readWebStream,
 } from './body.js'
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+export { checkLogger } from './logger.js'
+export { outcomeReporter } from './outcome-hook.js'
+export { parseEvent } from './parse.js'
 export {
   createReceiver,
   type Outcome,
@@ -21,3 +24,4 @@ export {
 } from './receiver.js'
 export { backoffDelay, type RetryPolicy, retryPolicy } from './retry.js'
 export { createRouter } from './router.js'
+export { withTimeout } from './timeout.js'

@@ -17,6 +17,11 @@ export interface InboxEntry {
   payload: string | Uint8Array
   /** Lower-case hex SHA-256 of the raw body. */
   fingerprint: string
+  /**
+   * The request's `Content-Type`, when it had one: GitHub and Slack bodies parse by it (form or
+   * JSON). The only header stored; none that carries a secret or a signature ever is.
+   */
+  contentType?: string
 }
 
 /**

@@ -1,8 +1,8 @@
 import { type Answer, type AnswerStatus, answerFor } from './answers.js'
 import { checkMaxBodyBytes } from './body.js'
 import { WebhookVerificationError } from './errors.js'
-import type { HeadersInput } from './headers.js'
-import type { Inbox, InboxAcceptResult } from './inbox.js'
+import { type HeadersInput, headerGetter } from './headers.js'
+import type { Inbox, InboxAcceptResult, InboxEntry } from './inbox.js'
 import { fingerprint, idempotencyKey } from './key.js'
 import { checkLogger } from './logger.js'
 import { outcomeReporter } from './outcome-hook.js'
@@ -127,9 +127,14 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   let closing = false
   let closed: Promise<void> | undefined
 
-  async function store(webhook: VerifiedWebhook<E>, payload: string | Uint8Array, box: Inbox) {
+  async function store(
+    webhook: VerifiedWebhook<E>,
+    payload: string | Uint8Array,
+    headers: HeadersInput,
+    box: Inbox,
+  ) {
     const { key, id } = idempotencyKey(webhook, idOf)
-    const entry = {
+    const entry: InboxEntry = {
       key,
       scheme: webhook.scheme.name,
       id,
@@ -138,6 +143,9 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
       payload,
       fingerprint: await fingerprint(payload),
     }
+    // Workers parse the stored body by it, as verification just did (form-encoded GitHub, Slack).
+    const contentType = headerGetter(headers)('content-type')
+    if (contentType !== undefined) entry.contentType = contentType
     let result: InboxAcceptResult
     try {
       result = await box.accept(entry)
@@ -191,7 +199,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
       return [webhook, outcome, 'CHALLENGE'] as const
     }
     const [outcome, code] = inbox
-      ? await store(webhook, payload, inbox)
+      ? await store(webhook, payload, headers, inbox)
       : processing
         ? await run(webhook, payload, processing)
         : [{ action: 'next', webhook } satisfies Outcome, 'VERIFIED']

@@ -1,8 +1,8 @@
 import { crypto } from '#crypto'
 import type { MaybePromise } from './crypto/types.js'
-import { utf8Decode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+import { parseEvent } from './parse.js'
 import { type RawPayload, rawPayload } from './payload.js'
 import { readSignedParts } from './schemes/present.js'
 import { stringField } from './schemes/read.js'
@@ -157,19 +157,6 @@ function anySignatureMatches(
   return false
 }
 
-function parseBody(scheme: Scheme, payload: string | Uint8Array, header: HeaderGetter): unknown {
-  const text = utf8Decode(payload)
-  try {
-    return scheme.parse ? scheme.parse(text, header) : JSON.parse(text)
-  } catch (cause) {
-    throw new WebhookVerificationError(
-      'INVALID_PAYLOAD',
-      `Signature is valid but the body is not valid ${scheme.parse ? 'for this scheme' : 'JSON'}`,
-      { cause },
-    )
-  }
-}
-
 function verified<T>(
   matched: boolean,
   checked: CheckedVerifyOptions,
@@ -185,7 +172,7 @@ function verified<T>(
   if (parts.timestamp !== undefined) {
     assertFresh(parts.timestamp, checked.now ?? new Date(), checked.toleranceSeconds)
   }
-  const event = parseBody(scheme, payload, header) as T
+  const event = parseEvent(scheme, payload, header) as T
   // `verify` returns the event alone: the id and type would be computed for nothing.
   if (!describe) return { event, id: undefined, type: undefined, scheme }
   return {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { BeginResult, IdempotencyStore } from '@hookguard/core'
+import { withTimeout } from '@hookguard/core/adapter'
 import type { Cluster, Redis } from 'ioredis'
 import { toRedisKey } from './keys.js'
 import { COMMANDS, type ScriptCommands } from './scripts.js'
-import { withTimeout } from './timeout.js'
 
 /**
  * Options of `RedisIdempotencyStore`.
@@ -97,7 +97,18 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     } catch (error) {
       command = Promise.reject(error)
     }
-    return withTimeout(command, this.#timeoutMs, operation)
+    const ms = this.#timeoutMs
+    return withTimeout(
+      command.catch((error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error)
+        throw new Error(`hookguard redis store: ${operation} failed: ${reason}`, { cause: error })
+      }),
+      ms,
+      () =>
+        new Error(
+          `hookguard redis store: ${operation} got no answer from Redis within ${ms} ms (is Redis reachable?)`,
+        ),
+    )
   }
 
   async begin(
