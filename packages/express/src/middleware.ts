@@ -1,6 +1,7 @@
 import { type CloseOptions, WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
+  deferBackground,
   errorResponse,
   type Outcome,
   type ReceiverOptions,
@@ -114,11 +115,5 @@ function deliver(outcome: Outcome, req: Request, res: Response, next: NextFuncti
   }
   if (outcome.webhook) setWebhook(req, outcome.webhook.event)
   res.status(outcome.status).set(outcome.headers).json(outcome.body)
-  // After the response is handed to Node. The receiver logs its own failures; a background that
-  // breaks that contract is reported here, never left as an unhandled rejection.
-  if (outcome.background) {
-    Promise.resolve()
-      .then(outcome.background)
-      .catch((error: unknown) => console.error('[hookguard] a background task rejected', error))
-  }
+  if (outcome.background) void deferBackground(outcome.background)
 }

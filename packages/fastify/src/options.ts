@@ -27,6 +27,11 @@ export interface FastifyWebhookOptions extends Omit<ReceiverOptions, 'secret'> {
     request: FastifyRequest,
     reply: FastifyReply,
   ) => unknown
+  /**
+   * How long `fastify.close()` waits for running handlers before handing the rest to
+   * `onDeadLetter` with `reason: 'shutdown'`; default 10 s (see core's `close()`). Plugin-level only.
+   */
+  closeTimeoutMs?: number
 }
 
 /**
@@ -73,8 +78,14 @@ export function checkPluginOptions(options: unknown): FastifyWebhookOptions {
   if (!isPlainObject(options)) {
     throw new TypeError(`${where}: options must be an object, e.g. { secret }`)
   }
-  const { onError, ...rest } = options as FastifyWebhookOptions
+  const { onError, closeTimeoutMs, ...rest } = options as FastifyWebhookOptions
   checkOnError(onError, where)
+  if (
+    closeTimeoutMs !== undefined &&
+    !(typeof closeTimeoutMs === 'number' && closeTimeoutMs >= 0)
+  ) {
+    throw new TypeError(`${where}: closeTimeoutMs must be a number >= 0`)
+  }
   try {
     createReceiver({ ...rest, secret: rest.secret ?? PLACEHOLDER_SECRET, on: rest.on ?? {} })
   } catch (error) {
@@ -107,7 +118,7 @@ export function routeWebhook(
   const merged: FastifyWebhookOptions = isPlainObject(setting)
     ? { ...pluginOptions, ...definedEntries(setting) }
     : pluginOptions
-  const { onError, secret, ...rest } = merged
+  const { onError, secret, closeTimeoutMs: _closeTimeoutMs, ...rest } = merged
   checkOnError(onError, where)
   if (secret === undefined) {
     throw new TypeError(

@@ -62,7 +62,17 @@ const hookguardBodyGuard: preParsingHookHandler = (request, _reply, payload, don
 }
 
 const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, options) => {
-  const pluginOptions = checkPluginOptions(options)
+  // Failures nobody answers (a handler's last retry, a store that would not complete) are logged
+  // through Fastify's logger unless the options name another.
+  const checked = checkPluginOptions(options)
+  const pluginOptions = { ...checked, logger: checked.logger ?? fastify.log }
+  // Every route's receiver, so `fastify.close()` drains their handlers (see `close()` in core).
+  const receivers = new Set<RouteWebhook['receiver']>()
+  fastify.addHook('onClose', async () => {
+    const timeoutMs = pluginOptions.closeTimeoutMs
+    const options = timeoutMs === undefined ? undefined : { timeoutMs }
+    await Promise.all([...receivers].map((receiver) => receiver.close(options)))
+  })
   if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
 
   // The scope's only parser: every content type, and none, arrives as the raw bytes. Each route
@@ -78,6 +88,7 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
     const config: WiredConfig = routeOptions.config ?? {}
     const name = `${asArray(routeOptions.method).join(',')} ${routeOptions.url}`
     const route = routeWebhook(pluginOptions, config.webhook, name)
+    receivers.add(route.receiver)
     const wired = config[WIRED]
     if (wired) {
       // Registered again in a child scope (or the HEAD twin of a GET route): the innermost

@@ -1,5 +1,5 @@
 import type { WebhookVerificationError } from '@hookguard/core'
-import { errorResponse, type Outcome } from '@hookguard/core/adapter'
+import { deferBackground, errorResponse, type Outcome } from '@hookguard/core/adapter'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyWebhookOptions } from './options.js'
 
@@ -52,13 +52,7 @@ export function sendOutcome(request: FastifyRequest, reply: FastifyReply, outcom
   reply.code(status).headers(headers).send(body)
   if (background) {
     // Also when the client went away first: the event is claimed, so it must still run.
-    const start = () => {
-      // `background` never rejects by contract; the catch keeps a broken one from becoming an
-      // unhandled rejection.
-      Promise.resolve()
-        .then(background)
-        .catch((error: unknown) => request.log.error({ err: error }, 'hookguard background failed'))
-    }
+    const start = () => void deferBackground(background)
     reply.then(start, start)
   }
   return reply

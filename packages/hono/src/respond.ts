@@ -1,4 +1,4 @@
-import type { Outcome } from '@hookguard/core/adapter'
+import { deferBackground, type Outcome } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 
@@ -22,10 +22,7 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
  * Workers keep the isolate alive until it settles.
  */
 export function startBackground(c: Context, background: () => Promise<void>): void {
-  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
-    .then(background)
-    // Never reached with core's receiver; a broken custom one is reported, not left unhandled.
-    .catch((err: unknown) => console.error('[hookguard] a background task rejected', err))
+  const task = deferBackground(background)
   waitUntil(c)?.(task)
 }
 

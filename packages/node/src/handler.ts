@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
-import { createReceiver, type Outcome, RequestAbortedError } from '@hookguard/core/adapter'
+import {
+  createReceiver,
+  deferBackground,
+  type Outcome,
+  RequestAbortedError,
+} from '@hookguard/core/adapter'
 import { checkHandlerOptions, type WebhookHandlerOptions, type WebhookRequest } from './options.js'
 import { readRawBody } from './raw-body.js'
 import { sendJson } from './respond.js'
@@ -79,9 +84,7 @@ export function webhookHandler<TEvent = unknown>(
   ): Promise<void> {
     if (outcome.action === 'respond') {
       sendJson(res, outcome.status, outcome.body, outcome.headers)
-      // After the response is handed to Node. `background` never rejects by contract; the catch
-      // only keeps a broken one from becoming an unhandled rejection.
-      outcome.background?.().catch(() => {})
+      if (outcome.background) void deferBackground(outcome.background)
       return
     }
     const verified = req as WebhookRequest<TEvent>

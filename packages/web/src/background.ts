@@ -1,3 +1,5 @@
+import { deferBackground } from '@hookguard/core/adapter'
+
 /** The part of a Workers `ExecutionContext` (or any platform context) that keeps work alive. */
 interface WaitUntilContext {
   waitUntil(task: Promise<unknown>): void
@@ -22,10 +24,7 @@ export function startBackground(
   waitUntil: ((task: Promise<unknown>) => void) | undefined,
   context: unknown,
 ): void {
-  const task = new Promise<void>((resolve) => setTimeout(resolve, 0))
-    .then(background)
-    // `background` never rejects by contract; this keeps a broken one from becoming an unhandled rejection.
-    .catch(() => {})
+  const task = deferBackground(background)
   // Called as a method: workerd refuses a detached `waitUntil` ("Illegal invocation").
   if (waitUntil) waitUntil(task)
   else if (hasWaitUntil(context)) context.waitUntil(task)
