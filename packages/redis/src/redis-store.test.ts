@@ -408,6 +408,37 @@ describeRedis('Redis unreachable', () => {
     }
   })
 
+  it('a claim it could not undo is reported to the logger, not swallowed', async () => {
+    const proxy = await flakyProxy()
+    const client = connect({ port: proxy.port, maxRetriesPerRequest: 0 })
+    client.on('error', () => {})
+    const warnings: Array<{ code: string; key?: string }> = []
+    try {
+      await client.ping()
+      const slow = new RedisIdempotencyStore(client, {
+        prefix,
+        timeoutMs: 100,
+        logger: { warn: (fields) => warnings.push(fields) },
+      })
+      const key = freshKey()
+      proxy.hold()
+      await expect(slow.begin(key, { fingerprint: 'fp', leaseMs: 60_000 })).rejects.toThrow(
+        /no answer from Redis within 100 ms/,
+      )
+      // The held begin and its release die with the connection.
+      await proxy.close()
+      for (let i = 0; i < 200 && warnings.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      expect(warnings).toEqual([
+        expect.objectContaining({ code: 'ABANDON_FAILED', key: slow.redisKey(key) }),
+      ])
+    } finally {
+      client.disconnect()
+      await proxy.close().catch(() => undefined)
+    }
+  })
+
   it('a begin resent after its reply was lost still acquires its own claim', async () => {
     const proxy = await flakyProxy()
     const client = connect({ port: proxy.port, maxRetriesPerRequest: 20 })

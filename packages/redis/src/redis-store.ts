@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { BeginResult, IdempotencyStore } from '@hookguard/core'
+import type { BeginResult, IdempotencyStore, Logger } from '@hookguard/core'
 import { withTimeout } from '@hookguard/core/adapter'
 import type { Cluster, Redis } from 'ioredis'
 import { toRedisKey } from './keys.js'
@@ -22,6 +22,11 @@ export interface RedisIdempotencyStoreOptions {
    * processor answers 503) instead of waiting on ioredis's offline queue while it reconnects.
    */
   timeoutMs?: number
+  /**
+   * Where a failure no caller sees is reported: undoing a claim whose `begin` timed out. Default
+   * `console`; pass the adapter's logger (pino, `fastify.log`).
+   */
+  logger?: Pick<Logger, 'warn'>
 }
 
 const DEFAULT_PREFIX = 'hookguard:'
@@ -49,6 +54,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #redis: ScriptCommands
   readonly #prefix: string
   readonly #timeoutMs: number
+  readonly #logger: Pick<Logger, 'warn'>
   // A token only has to be unique: a random prefix per store and a counter. A random draw per
   // begin (randomBytes, a system call) was ~8 % of the client's CPU per event in the bench.
   readonly #tokenPrefix = `${randomBytes(16).toString('hex')}-`
@@ -61,7 +67,9 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError('options must be an object')
     }
-    const { prefix = DEFAULT_PREFIX, timeoutMs = DEFAULT_TIMEOUT_MS } = options
+    const { prefix = DEFAULT_PREFIX, timeoutMs = DEFAULT_TIMEOUT_MS, logger = console } = options
+    if (typeof logger?.warn !== 'function') throw new TypeError('logger must have a warn method')
+    this.#logger = logger
     if (typeof prefix !== 'string') throw new TypeError('prefix must be a string')
     if (/[{}]/.test(prefix)) {
       throw new TypeError('prefix must not contain { or }: the store adds its own hash tag')
@@ -141,7 +149,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   // release goes out on the same connection after the begin, so it also undoes a late one.
   #abandon(redisKey: string, token: string): void {
     try {
-      this.#redis.hookguardV2Release(redisKey, token).catch(() => {})
+      this.#redis.hookguardV2Release(redisKey, token).catch((err: unknown) => {
+        // The claim stays until its lease ends: the sender's retries get 409 until then.
+        this.#logger.warn(
+          { code: 'ABANDON_FAILED', key: redisKey, err },
+          '[hookguard] could not undo a claim whose begin timed out; it expires with its lease',
+        )
+      })
     } catch {
       // Nothing to undo: a command that throws at once was never sent.
     }
