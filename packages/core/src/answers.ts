@@ -32,6 +32,21 @@ const ANSWERS = {
     code: 'STORE_UNAVAILABLE',
     body: { error: 'The idempotency store is unavailable; retry later', code: 'STORE_UNAVAILABLE' },
   },
+  /** A bounded store holds only claims in progress (`maxEntries`): nothing was claimed. */
+  store_full: {
+    status: 503,
+    code: 'STORE_FULL',
+    body: {
+      error: 'Too many events are in progress to remember another; retry later',
+      code: 'STORE_FULL',
+    },
+  },
+  /** `ack: 'before'` already runs `maxConcurrent` handlers: nothing was claimed. */
+  busy: {
+    status: 503,
+    code: 'BUSY',
+    body: { error: 'Too many events are being processed; retry later', code: 'BUSY' },
+  },
   /** `ack: 'after'`: the handler threw; the claim is released for the sender's retry. */
   failed: {
     status: 500,
@@ -63,8 +78,8 @@ export interface Answer {
 }
 
 /**
- * The answer for a domain status. `retryAfterMs` (what is left of another owner's lease) sets
- * `Retry-After` for `in_progress`; 503s always carry one.
+ * The answer for a domain status. `retryAfterMs` (what is left of another owner's lease, or of
+ * the soonest claim in a full store) sets `Retry-After`; 503s always carry one.
  */
 export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
   const { status: code, ...rest } = ANSWERS[status]

@@ -22,6 +22,7 @@ export type ClaimResult<E> =
   | { status: 'in_progress'; retryAfterMs: number }
   | { status: 'mismatch' }
   | { status: 'store_unavailable'; error: unknown }
+  | { status: 'store_full'; retryAfterMs: number }
 
 export interface ClaimerConfig<E> {
   route: (type: string | undefined) => Handler<E> | undefined
@@ -66,6 +67,12 @@ export function createClaimer<E>(config: ClaimerConfig<E>) {
         return { status: 'in_progress', retryAfterMs: begun.retryAfterMs }
       case 'mismatch':
         return { status: 'mismatch' }
+      case 'full':
+        logger.warn(
+          { code: 'STORE_FULL', key, id, retryAfterMs: begun.retryAfterMs },
+          '[hookguard] the idempotency store holds only claims in progress (maxEntries): refused a new event',
+        )
+        return { status: 'store_full', retryAfterMs: begun.retryAfterMs }
     }
   }
 }

@@ -16,18 +16,28 @@ export function utf8Decode(bytes: string | Uint8Array): string {
   return bytes.charCodeAt(0) === 0xfeff ? bytes.slice(1) : bytes
 }
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+// The two ASCII codes of each byte's hex digits, as one 16-bit number (high digit first).
+const HEX_CODES = Uint16Array.from({ length: 256 }, (_, i) => {
+  const digits = i.toString(16).padStart(2, '0')
+  return (digits.charCodeAt(0) << 8) | digits.charCodeAt(1)
+})
 
 /**
- * Lower-case hex, the form signature headers carry.
+ * Lower-case hex, the form signature headers carry. Written as ASCII codes and decoded once, so
+ * the result is one flat string: 32 appends would leave a rope of 32 pieces (about 10x the heap,
+ * kept for as long as a store keeps the fingerprint).
  *
  * @example
  * hexEncode(new Uint8Array([0xab, 0x01])) // 'ab01'
  */
 export function hexEncode(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number]
-  return out
+  const out = new Uint8Array(bytes.length * 2)
+  for (let i = 0; i < bytes.length; i++) {
+    const codes = HEX_CODES[bytes[i] as number] as number
+    out[2 * i] = codes >> 8
+    out[2 * i + 1] = codes & 0xff
+  }
+  return decoder.decode(out)
 }
 
 // Nibble values of '0'-'9' and 'a'-'f'; -1 for every other character below 128.

@@ -7,6 +7,22 @@ import type { VerifiedWebhook } from './verify.js'
 export type EventIdOf<E> = (webhook: VerifiedWebhook<E>) => string | undefined
 
 /**
+ * A JSON number cannot be a key exactly: past 2^53 two ids round to one number, and `1` and `"1"`
+ * would share a key, so a different event would be refused as a mismatch on every retry.
+ */
+function refuseNumericId(event: unknown): void {
+  const id =
+    typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined
+  if (typeof id === 'string' || id === undefined) return
+  throw new WebhookVerificationError(
+    'INVALID_PAYLOAD',
+    `The event's id is a ${id === null ? 'null' : typeof id}, not a string: JSON numbers lose digits past 2^53 ` +
+      'and 1 and "1" would share one key. Give the idempotencyKey option a function that returns ' +
+      'the id as a string (for example from a header)',
+  )
+}
+
+/**
  * The event's id and its idempotency key, `${scheme}:${id}`: scheme-qualified, so two senders
  * sharing a store cannot collide. An event without an id is `INVALID_PAYLOAD`.
  */
@@ -14,6 +30,7 @@ export function idempotencyKey<E>(
   webhook: VerifiedWebhook<E>,
   idOf: EventIdOf<E> | undefined,
 ): { key: string; id: string } {
+  if (!idOf && !webhook.scheme.eventId) refuseNumericId(webhook.event)
   const id = idOf ? idOf(webhook) : webhook.id
   if (typeof id !== 'string' || id === '') {
     throw new WebhookVerificationError(

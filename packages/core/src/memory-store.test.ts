@@ -73,19 +73,70 @@ describe('MemoryIdempotencyStore', () => {
     expect(results.filter((r) => r.status === 'acquired')).toHaveLength(1)
   })
 
-  it('stays within maxEntries over 1 M distinct events, evicting the oldest', async () => {
+  it('stays within maxEntries over 300 000 distinct events, forgetting completed ones oldest first', async () => {
     const store = new MemoryIdempotencyStore({ maxEntries: 10_000 })
-    for (let i = 0; i < 1_000_000; i++) {
-      const claim = await store.begin(`evt_${i}`, { fingerprint: fp, leaseMs: 60_000 })
-      if (claim.status === 'acquired' && i % 2 === 0)
-        await store.complete(`evt_${i}`, claim.token, { retentionMs: 3_600_000 })
+    const live: string[] = []
+    for (let i = 0; i < 300_000; i++) {
+      const claim = await store.begin(`evt_${i}`, { fingerprint: fp, leaseMs: 600_000 })
+      if (claim.status !== 'acquired') throw new Error(`${claim.status} at ${i}`)
+      // One event in 1000 stays in progress for the whole run; the rest complete.
+      if (i % 1000 === 0) live.push(`evt_${i}`)
+      else await store.complete(`evt_${i}`, claim.token, { retentionMs: 3_600_000 })
       if (store.size > 10_000) throw new Error(`size ${store.size} after ${i} events`)
     }
     expect(store.size).toBe(10_000)
-    expect((await store.begin('evt_999999', { fingerprint: fp, leaseMs: 1 })).status).toBe(
-      'in_progress',
+    expect((await store.begin('evt_299999', { fingerprint: fp, leaseMs: 1 })).status).toBe(
+      'completed',
     )
-    expect((await store.begin('evt_0', { fingerprint: fp, leaseMs: 1 })).status).toBe('acquired')
+    for (const key of live) {
+      expect((await store.begin(key, { fingerprint: fp, leaseMs: 1 })).status).toBe('in_progress')
+    }
+    expect((await store.begin('evt_1', { fingerprint: fp, leaseMs: 1 })).status).toBe('acquired')
+  })
+
+  it('never evicts a live claim: forgets completed events oldest first, then refuses new keys', async () => {
+    const { store, advance } = clocked({ maxEntries: 3 })
+    const done = async (key: string) => {
+      const claim = await store.begin(key, { fingerprint: fp, leaseMs: 10_000 })
+      if (claim.status !== 'acquired') throw new Error(`expected to claim ${key}`)
+      expect(await store.complete(key, claim.token, { retentionMs: 60_000 })).toBe(true)
+    }
+    await done('a')
+    const b = await store.begin('b', { fingerprint: fp, leaseMs: 10_000 })
+    await done('c')
+    expect((await store.begin('d', { fingerprint: fp, leaseMs: 10_000 })).status).toBe('acquired')
+    // a (the oldest completed) went, b (in progress, and older than c) stayed.
+    expect((await store.begin('b', { fingerprint: fp, leaseMs: 1 })).status).toBe('in_progress')
+    expect((await store.begin('c', { fingerprint: fp, leaseMs: 1 })).status).toBe('completed')
+    expect((await store.begin('a', { fingerprint: fp, leaseMs: 10_000 })).status).toBe('acquired')
+    // Now a, b and d are all in progress: a new key is refused, and nothing is evicted.
+    advance(1000)
+    const refused = await store.begin('e', { fingerprint: fp, leaseMs: 10_000 })
+    expect(refused.status).toBe('full')
+    expect(refused.status === 'full' && refused.retryAfterMs).toBeGreaterThanOrEqual(1000)
+    expect((await store.begin('b', { fingerprint: fp, leaseMs: 1 })).status).toBe('in_progress')
+    expect(store.size).toBe(3)
+    // Ending one claim makes room again.
+    if (b.status !== 'acquired') throw new Error('expected to claim b')
+    expect(await store.complete('b', b.token, { retentionMs: 60_000 })).toBe(true)
+    expect((await store.begin('e', { fingerprint: fp, leaseMs: 10_000 })).status).toBe('acquired')
+    // b, the only completed event, made that room: it is forgotten, and a, d, e are in progress.
+    expect((await store.begin('b', { fingerprint: fp, leaseMs: 1 })).status).toBe('full')
+  })
+
+  it('takes the room of a claim whose lease lapsed when only claims are left', async () => {
+    const { store, advance } = clocked({ maxEntries: 100 })
+    for (let i = 0; i < 100; i++) {
+      await store.begin(`k${i}`, { fingerprint: fp, leaseMs: i === 70 ? 10 : 10_000 })
+    }
+    expect((await store.begin('new', { fingerprint: fp, leaseMs: 10_000 })).status).toBe('full')
+    advance(11)
+    let status = ''
+    for (let tries = 0; tries < 5 && status !== 'acquired'; tries++) {
+      status = (await store.begin('new', { fingerprint: fp, leaseMs: 10_000 })).status
+    }
+    expect(status).toBe('acquired')
+    expect(store.size).toBe(100)
   })
 
   it('sweeps expired entries as new ones arrive', async () => {

@@ -25,6 +25,12 @@ export interface InProcessOptions<E = unknown> {
   /** In-process retries for `ack: 'before'`. */
   retry?: RetryOptions
   /**
+   * Most events claimed and running at once in this process (both ack modes); past it a delivery
+   * is answered `503 BUSY` with `Retry-After` and nothing is claimed, so the sender paces itself
+   * and nothing acknowledged waits in memory unbounded. Default 256.
+   */
+  maxConcurrent?: number
+  /**
    * Called when `ack: 'before'` gives up on an event (attempts ran out, lease lost, or shutdown:
    * see `info.reason`); default logs it with `logger.error`.
    */
@@ -53,6 +59,7 @@ export const IN_PROCESS_OPTIONS = Object.keys({
   leaseMs: true,
   retentionMs: true,
   retry: true,
+  maxConcurrent: true,
   onDeadLetter: true,
 } satisfies Record<keyof InProcessOptions, true>) as Array<keyof InProcessOptions>
 
@@ -85,9 +92,45 @@ export interface Processor<E = unknown> {
   close(options?: CloseOptions): Promise<void>
 }
 
+/** Default of `maxConcurrent`. */
+export const DEFAULT_MAX_CONCURRENT = 256
+
+/** Counts events between claiming and the end of their run, up to `maxConcurrent`. */
+export interface Slots {
+  /** Takes a slot; `false` (and one warning per busy spell) when all are taken. */
+  take(): boolean
+  give(): void
+}
+
+function createSlots(max: number, logger: Logger): Slots {
+  let used = 0
+  let warned = false
+  return {
+    take() {
+      if (used < max) {
+        used++
+        return true
+      }
+      if (!warned) {
+        warned = true
+        logger.warn(
+          { code: 'BUSY', maxConcurrent: max },
+          `[hookguard] ${max} events are in progress (maxConcurrent): new deliveries get 503 until one ends`,
+        )
+      }
+      return false
+    },
+    give() {
+      used--
+      if (used < max) warned = false
+    },
+  }
+}
+
 /** The claiming and running layers, built from checked options. */
 export interface Processing<E> {
   ack: AckMode
+  slots: Slots
   claim(webhook: VerifiedWebhook<E>, payload: string | Uint8Array): Promise<ClaimResult<E>>
   runner: Runner<E>
 }
@@ -129,9 +172,14 @@ export function createProcessing<E>(
   if (idOf !== undefined && typeof idOf !== 'function') {
     throw new TypeError('idempotencyKey must be a function')
   }
+  const maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT
+  if (!Number.isSafeInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new TypeError('maxConcurrent must be a whole number >= 1')
+  }
   const policy = retryPolicy(options.retry)
   return {
     ack,
+    slots: createSlots(maxConcurrent, logger),
     claim: createClaimer({ route, store, leaseMs, idOf, logger }),
     runner: createRunner({ store, leaseMs, retentionMs, policy, onDeadLetter, logger, report }),
   }
@@ -161,6 +209,10 @@ export function createProcessor<E = unknown>(options: ProcessorOptions<E>): Proc
       switch (claimed.status) {
         case 'store_unavailable':
           throw claimed.error
+        case 'store_full':
+          throw new Error(
+            `The idempotency store holds only events in progress (maxEntries); retry in ${claimed.retryAfterMs} ms`,
+          )
         case 'acquired': {
           const ran = await runner.runOnce(claimed.claim)
           if (ran.status === 'failed') throw ran.error

@@ -165,22 +165,33 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   }
 
   async function run(webhook: VerifiedWebhook<E>, payload: string | Uint8Array, p: Processing<E>) {
-    const claimed = await p.claim(webhook, payload)
-    if (claimed.status !== 'acquired') {
-      const retryAfterMs = claimed.status === 'in_progress' ? claimed.retryAfterMs : undefined
-      return respond(answerFor(claimed.status, retryAfterMs))
+    // A slot is taken before claiming, so a burst cannot claim (and acknowledge) more events
+    // than may run at once; it is given back when the run ends or when nothing will run.
+    if (!p.slots.take()) return respond(answerFor('busy'))
+    let handedOff = false
+    try {
+      const claimed = await p.claim(webhook, payload)
+      if (claimed.status !== 'acquired') {
+        const retryAfterMs = 'retryAfterMs' in claimed ? claimed.retryAfterMs : undefined
+        return respond(answerFor(claimed.status, retryAfterMs))
+      }
+      const { claim } = claimed
+      if (closing) {
+        // Closed while claiming: nothing was acknowledged, so the sender's retry will run it.
+        await p.runner.release(claim)
+        return respond(answerFor('shutting_down'))
+      }
+      if (p.ack === 'before') {
+        handedOff = true
+        return respond(answerFor('accepted'), webhook, () =>
+          p.runner.runInBackground(claim).finally(p.slots.give),
+        )
+      }
+      const ran = await p.runner.runOnce(claim)
+      return respond(answerFor(ran.status), ran.status === 'completed' ? webhook : undefined)
+    } finally {
+      if (!handedOff) p.slots.give()
     }
-    const { claim } = claimed
-    if (closing) {
-      // Closed while claiming: nothing was acknowledged, so the sender's retry will run it.
-      await p.runner.release(claim)
-      return respond(answerFor('shutting_down'))
-    }
-    if (p.ack === 'before') {
-      return respond(answerFor('accepted'), webhook, () => p.runner.runInBackground(claim))
-    }
-    const ran = await p.runner.runOnce(claim)
-    return respond(answerFor(ran.status), ran.status === 'completed' ? webhook : undefined)
   }
 
   async function decide(headers: HeadersInput, payload: string | Uint8Array) {

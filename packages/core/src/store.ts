@@ -4,12 +4,15 @@
  * - `in_progress`: someone else holds a live lease; `retryAfterMs` is what is left of it.
  * - `completed`: the event's effect already happened (a duplicate).
  * - `mismatch`: the key is known with a different body fingerprint (same id, different payload).
+ * - `full`: a bounded store holds only claims in progress and cannot take a new key before one
+ *   ends (at least `retryAfterMs`); nothing was claimed.
  */
 export type BeginResult =
   | { status: 'acquired'; token: string }
   | { status: 'in_progress'; retryAfterMs: number }
   | { status: 'completed' }
   | { status: 'mismatch' }
+  | { status: 'full'; retryAfterMs: number }
 
 /**
  * The idempotency store contract. A key moves `absent → processing (token, lease) →
