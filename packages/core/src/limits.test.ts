@@ -1,9 +1,8 @@
+import { SECRET, signHookguard } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
 import type { Logger } from './logger.js'
 import { MemoryIdempotencyStore } from './memory-store.js'
 import { createReceiver, type Outcome } from './receiver.js'
-import { sign } from './sign.js'
-import { SECRET } from './test-helpers.js'
 
 // The bounds of in-process processing: a full store, the concurrency limit, and ids that cannot
 // be keys exactly.
@@ -12,7 +11,7 @@ const body = (id: unknown) =>
   `{"id":${typeof id === 'string' ? JSON.stringify(id) : String(id)},"type":"order.created","created":1,"apiVersion":"1","data":{"object":{}}}`
 
 async function deliver(receiver: ReturnType<typeof createReceiver>, payload: string) {
-  const headers = await sign({ payload, secret: SECRET })
+  const headers = signHookguard(payload, { timestamp: Math.floor(Date.now() / 1000) })
   return receiver.receive({ payload, headers })
 }
 
