@@ -1,5 +1,5 @@
 import { crypto } from '#crypto'
-import type { MaybePromise } from './crypto/types.js'
+import type { HmacHash, PublicKeyAlgorithm } from './crypto/types.js'
 import type { Scheme, SchemeKey } from './schemes/types.js'
 
 /** One secret, or several while rotating (a signature by any of them passes). */
@@ -38,14 +38,25 @@ export function normalizeSecrets(secret: SecretInput): ReadonlyArray<string | Ui
 }
 
 /**
- * A secret turned into a usable key. The type is known synchronously, so misuse
- * (a signing key given to `verify`) is a `TypeError` when options are checked;
- * an HMAC key may still be importing (Web Crypto), and is replaced once imported.
+ * A secret turned into a usable key, by what checks a signature with it. The kind is known
+ * synchronously, so misuse (a signing key given to `verify`) is a `TypeError` when options are
+ * checked; imports that may be asynchronous (Web Crypto) are promises, started once.
  */
 export type PreparedKey =
-  | { readonly type: 'hmac-sha256'; key: MaybePromise<unknown> }
-  | { readonly type: 'ed25519-public'; readonly key: Uint8Array }
-  | { readonly type: 'ed25519-private'; readonly key: Uint8Array; readonly publicKey?: Uint8Array }
+  | {
+      readonly kind: 'hmac'
+      readonly hash: HmacHash
+      readonly handle: Promise<unknown>
+      /** The same key for the synchronous node:crypto HMAC; `undefined` on Web Crypto. */
+      readonly syncHandle: unknown
+    }
+  | { readonly kind: 'token'; readonly token: Uint8Array }
+  | {
+      readonly kind: 'public'
+      readonly algorithm: PublicKeyAlgorithm
+      readonly handle: Promise<unknown>
+    }
+  | { readonly kind: 'ed25519-private'; readonly key: Uint8Array; readonly publicKey?: Uint8Array }
 
 // Prepared keys, per scheme object: string secrets by value (bounded), byte secrets by identity.
 interface KeyCache {
@@ -62,38 +73,61 @@ function bytesOf(value: unknown, what: string): Uint8Array {
   return value
 }
 
+// A failed import surfaces where the key is used; this only keeps it from going unhandled first.
+function started(handle: Promise<unknown>): Promise<unknown> {
+  handle.catch(() => {})
+  return handle
+}
+
+function hmacKey(hash: HmacHash, raw: Uint8Array): PreparedKey {
+  return {
+    kind: 'hmac',
+    hash,
+    handle: started(crypto.importHmacKey(hash, raw)),
+    syncHandle: crypto.syncHmac?.importKey(hash, raw),
+  }
+}
+
 function prepare(derived: SchemeKey): PreparedKey {
-  if (derived instanceof Uint8Array || derived.type === 'hmac-sha256') {
-    const raw = bytesOf(derived instanceof Uint8Array ? derived : derived.key, 'HMAC key')
-    const entry: { type: 'hmac-sha256'; key: MaybePromise<unknown> } = {
-      type: 'hmac-sha256',
-      key: undefined,
+  if (derived instanceof Uint8Array) return hmacKey('sha256', bytesOf(derived, 'HMAC key'))
+  switch (derived.type) {
+    case 'hmac-sha256':
+      return hmacKey('sha256', bytesOf(derived.key, 'HMAC key'))
+    case 'hmac-sha1':
+      return hmacKey('sha1', bytesOf(derived.key, 'HMAC key'))
+    case 'token':
+      return { kind: 'token', token: bytesOf(derived.key, 'token') }
+    case 'ecdsa-p256-public': {
+      const key = bytesOf(derived.key, 'ECDSA key')
+      return {
+        kind: 'public',
+        algorithm: 'ecdsa-p256',
+        handle: started(crypto.importPublicKey('ecdsa-p256', key)),
+      }
     }
-    const imported = crypto.importHmacKey(raw)
-    entry.key =
-      imported instanceof Promise
-        ? imported.then((key) => {
-            entry.key = key
-            return key
-          })
-        : imported
-    // The import cannot fail for non-empty bytes; this only keeps a surprise from going unhandled.
-    if (entry.key instanceof Promise) entry.key.catch(() => {})
-    return entry
-  }
-  if (derived.type === 'ed25519-public' || derived.type === 'ed25519-private') {
-    const key = bytesOf(derived.key, 'Ed25519 key')
-    if (key.byteLength !== 32) throw new TypeError('an Ed25519 key must be 32 bytes')
-    if (derived.type === 'ed25519-public') return { type: 'ed25519-public', key }
-    const { publicKey } = derived
-    if (publicKey !== undefined && bytesOf(publicKey, 'Ed25519 key').byteLength !== 32) {
-      throw new TypeError('an Ed25519 public key must be 32 bytes')
+    case 'ed25519-public': {
+      const key = bytesOf(derived.key, 'Ed25519 key')
+      if (key.byteLength !== 32) throw new TypeError('an Ed25519 key must be 32 bytes')
+      return {
+        kind: 'public',
+        algorithm: 'ed25519',
+        handle: started(crypto.importPublicKey('ed25519', key)),
+      }
     }
-    return publicKey === undefined
-      ? { type: 'ed25519-private', key }
-      : { type: 'ed25519-private', key, publicKey }
+    case 'ed25519-private': {
+      const key = bytesOf(derived.key, 'Ed25519 key')
+      if (key.byteLength !== 32) throw new TypeError('an Ed25519 key must be 32 bytes')
+      const { publicKey } = derived
+      if (publicKey !== undefined && bytesOf(publicKey, 'Ed25519 key').byteLength !== 32) {
+        throw new TypeError('an Ed25519 public key must be 32 bytes')
+      }
+      return publicKey === undefined
+        ? { kind: 'ed25519-private', key }
+        : { kind: 'ed25519-private', key, publicKey }
+    }
+    default:
+      throw new TypeError("the scheme's key() returned an unknown key type")
   }
-  throw new TypeError("the scheme's key() returned an unknown key type")
 }
 
 /**

@@ -27,25 +27,41 @@ async function signWith(
   prepared: PreparedKey,
   content: Chunk[],
 ): Promise<{ signature: Uint8Array; algorithm: SignatureAlgorithm }> {
-  if (prepared.type === 'hmac-sha256') {
-    const key = prepared.key instanceof Promise ? await prepared.key : prepared.key
-    return { signature: await crypto.hmacSha256(key, content), algorithm: 'hmac-sha256' }
+  switch (prepared.kind) {
+    case 'hmac': {
+      const signature = await crypto.hmac(await prepared.handle, content)
+      return { signature, algorithm: prepared.hash === 'sha1' ? 'hmac-sha1' : 'hmac-sha256' }
+    }
+    case 'token':
+      return { signature: prepared.token, algorithm: 'token' }
+    case 'public':
+      throw new TypeError(
+        prepared.algorithm === 'ed25519'
+          ? 'secret: a public key (whpk_) can only verify; sign with the Ed25519 signing key (whsk_)'
+          : 'secret: a public key can only verify; sign with the matching private key',
+      )
+    case 'ed25519-private':
+      return {
+        signature: await ed25519Sign(prepared.key, prepared.publicKey, content),
+        algorithm: 'ed25519',
+      }
   }
-  if (prepared.type === 'ed25519-public') {
-    throw new TypeError(
-      'secret: a public key (whpk_) can only verify; sign with the Ed25519 signing key (whsk_)',
-    )
-  }
-  const signature = await crypto.ed25519Sign(prepared.key, content)
+}
+
+async function ed25519Sign(
+  key: Uint8Array,
+  publicKey: Uint8Array | undefined,
+  content: Chunk[],
+): Promise<Uint8Array> {
+  const signature = await crypto.ed25519Sign(key, content)
+  if (publicKey === undefined) return signature
   // A 64-byte whsk_ key carries its public half: a mismatch means a corrupted or mixed-up key,
   // whose signatures no receiver holding the published whpk_ would accept.
-  if (
-    prepared.publicKey !== undefined &&
-    !(await crypto.ed25519Verify(prepared.publicKey, signature, content))
-  ) {
+  const handle = await crypto.importPublicKey('ed25519', publicKey)
+  if (!(await crypto.verifySignature('ed25519', handle, signature, content))) {
     throw new TypeError("secret: the signing key's public half does not match its seed")
   }
-  return { signature, algorithm: 'ed25519' }
+  return signature
 }
 
 /**

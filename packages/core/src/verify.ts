@@ -1,7 +1,7 @@
-import { crypto } from '#crypto'
-import type { MaybePromise } from './crypto/types.js'
+import type { Chunk } from './crypto/types.js'
 import { WebhookVerificationError } from './errors.js'
-import { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
+import { type HeadersInput, headerGetter } from './headers.js'
+import { anyKeyMatches, hmacFastPath } from './match.js'
 import { parseEvent } from './parse.js'
 import { type RawPayload, rawPayload } from './payload.js'
 import { readSignedParts } from './schemes/present.js'
@@ -48,6 +48,10 @@ export interface CheckedVerifyOptions {
   scheme: Scheme
   toleranceSeconds: number
   now: Date | undefined
+  /** One prepared key per secret, in order. */
+  keys: readonly PreparedKey[]
+  /** The synchronous check when every key is an HMAC key on node:crypto (`hmacFastPath`). */
+  matchSync: ((parts: SignedParts, content: readonly Chunk[]) => boolean) | undefined
 }
 
 /** Validates the options once; adapters call it when their factory is called. */
@@ -65,163 +69,49 @@ export function checkVerifyOptions(options: VerifyOptions): CheckedVerifyOptions
   const scheme = resolveScheme(options.scheme)
   const secrets = normalizeSecrets(options.secret)
   // Deriving each key now makes a malformed secret (say, bad base64 after `whsec_`) a
-  // TypeError at the call, and warms the cache for the signature check.
-  for (const secret of secrets) {
-    if (preparedKey(scheme, secret).type === 'ed25519-private') {
-      throw new TypeError(
-        'secret: an Ed25519 signing key (whsk_) cannot verify; configure the matching public key (whpk_)',
-      )
-    }
+  // TypeError at the call; the keys are cached, so later calls reuse them.
+  const keys = secrets.map((secret) => preparedKey(scheme, secret))
+  if (keys.some((key) => key.kind === 'ed25519-private')) {
+    throw new TypeError(
+      'secret: an Ed25519 signing key (whsk_) cannot verify; configure the matching public key (whpk_)',
+    )
   }
-  return { secrets, scheme, toleranceSeconds, now }
-}
-
-async function ed25519Matches(
-  publicKey: Uint8Array,
-  candidates: readonly Uint8Array[],
-  content: ReturnType<Scheme['content']>,
-): Promise<boolean> {
-  for (const candidate of candidates) {
-    try {
-      if (await crypto.ed25519Verify(publicKey, candidate, content)) return true
-    } catch {
-      // A signature or key the back end refuses to parse is simply not a match.
-    }
-  }
-  return false
-}
-
-function anyDigestMatches(digest: Uint8Array, candidates: readonly Uint8Array[]): boolean {
-  for (const candidate of candidates) {
-    if (crypto.timingSafeEqual(digest, candidate)) return true
-  }
-  return false
-}
-
-function hmacMatches(
-  key: unknown,
-  candidates: readonly Uint8Array[],
-  content: ReturnType<Scheme['content']>,
-): MaybePromise<boolean> {
-  const digest = crypto.hmacSha256(key, content)
-  return digest instanceof Promise
-    ? digest.then((d) => anyDigestMatches(d, candidates))
-    : anyDigestMatches(digest, candidates)
-}
-
-/** Whether one prepared key signed any candidate; a promise only where the crypto is async. */
-function keyMatches(
-  prepared: PreparedKey,
-  parts: SignedParts,
-  content: ReturnType<Scheme['content']>,
-): MaybePromise<boolean> {
-  if (prepared.type === 'hmac-sha256') {
-    const { key } = prepared
-    if (parts.signatures.length === 0) return false
-    return key instanceof Promise
-      ? key.then((k) => hmacMatches(k, parts.signatures, content))
-      : hmacMatches(key, parts.signatures, content)
-  }
-  const ed25519Candidates = parts.ed25519Signatures ?? []
-  if (prepared.type === 'ed25519-public' && ed25519Candidates.length > 0) {
-    return ed25519Matches(prepared.key, ed25519Candidates, content)
-  }
-  return false
+  return { secrets, scheme, toleranceSeconds, now, keys, matchSync: hmacFastPath(keys) }
 }
 
 /**
- * Whether any secret, from `start` on, signed the payload. Synchronous while everything it meets
- * is (node:crypto HMAC): an `await` per call costs more than the rest of the checks together for
- * a small body. The first secret whose check is a promise hands the rest on once it settles.
+ * `verifyWebhook` with options checked beforehand: the receiver checks its options once, when it
+ * is built, instead of on every request. The options and the request stay apart, so nothing
+ * copies the options per request.
  */
-function anySignatureMatches(
-  scheme: Scheme,
-  secrets: ReadonlyArray<string | Uint8Array>,
-  parts: SignedParts,
-  content: ReturnType<Scheme['content']>,
-  start = 0,
-): MaybePromise<boolean> {
-  for (let index = start; index < secrets.length; index++) {
-    const matched = keyMatches(
-      preparedKey(scheme, secrets[index] as string | Uint8Array),
-      parts,
-      content,
-    )
-    if (matched instanceof Promise) {
-      return matched.then(
-        (m) => m || anySignatureMatches(scheme, secrets, parts, content, index + 1),
-      )
-    }
-    if (matched) return true
-  }
-  return false
-}
-
-function verified<T>(
-  matched: boolean,
+export async function verifyChecked<T = unknown>(
   checked: CheckedVerifyOptions,
-  payload: string | Uint8Array,
-  header: HeaderGetter,
-  parts: SignedParts,
-  describe: boolean,
-): VerifiedWebhook<T> {
+  payload: RawPayload,
+  headers: HeadersInput,
+): Promise<VerifiedWebhook<T>> {
+  const raw = rawPayload(payload)
+  if (typeof headers !== 'object' || headers === null) {
+    throw new TypeError('headers must be a Headers object or a plain object of header values')
+  }
   const { scheme } = checked
+  const header = headerGetter(headers)
+  const parts = readSignedParts(scheme, header)
+  const content = scheme.content(parts, raw)
+  const matched =
+    checked.matchSync?.(parts, content) ?? (await anyKeyMatches(checked.keys, parts, content))
   if (!matched) {
     throw new WebhookVerificationError('INVALID_SIGNATURE', 'No signature matched the payload')
   }
   if (parts.timestamp !== undefined) {
     assertFresh(parts.timestamp, checked.now ?? new Date(), checked.toleranceSeconds)
   }
-  const event = parseEvent(scheme, payload, header) as T
-  // `verify` returns the event alone: the id and type would be computed for nothing.
-  if (!describe) return { event, id: undefined, type: undefined, scheme }
+  const event = parseEvent(scheme, raw, header) as T
   return {
     event,
     id: scheme.eventId ? scheme.eventId(event, header, parts) : stringField(event, 'id'),
     type: scheme.eventType ? scheme.eventType(event, header) : stringField(event, 'type'),
     scheme,
   }
-}
-
-/**
- * One verification from checked options, without a promise when nothing on the way was
- * asynchronous (node:crypto HMAC); throws instead of rejecting. The options and the request stay
- * apart, so nothing copies the options per request (`{ ...options, payload, headers }` costs
- * ~1 us on Node 20: V8 leaves its fast path when a spread is followed by new properties).
- */
-function verifyNow<T>(
-  checked: CheckedVerifyOptions,
-  payload: unknown,
-  headers: unknown,
-  describe: boolean,
-): MaybePromise<VerifiedWebhook<T>> {
-  const raw = rawPayload(payload)
-  if (typeof headers !== 'object' || headers === null) {
-    throw new TypeError('headers must be a Headers object or a plain object of header values')
-  }
-  const { scheme, secrets } = checked
-  const header = headerGetter(headers as HeadersInput)
-  const parts = readSignedParts(scheme, header)
-  const hasCandidates = parts.signatures.length > 0 || (parts.ed25519Signatures?.length ?? 0) > 0
-  const matched =
-    hasCandidates && anySignatureMatches(scheme, secrets, parts, scheme.content(parts, raw))
-  if (matched instanceof Promise) {
-    return matched.then((m) => verified<T>(m, checked, raw, header, parts, describe))
-  }
-  return verified<T>(matched, checked, raw, header, parts, describe)
-}
-
-/**
- * `verifyWebhook` with options checked beforehand: the receiver checks its options once, when it
- * is built, instead of on every request.
- */
-export async function verifyChecked<T = unknown>(
-  checked: CheckedVerifyOptions,
-  payload: string | Uint8Array,
-  headers: HeadersInput,
-): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(checked, payload, headers, true)
-  return result instanceof Promise ? await result : result
 }
 
 /**
@@ -232,8 +122,7 @@ export async function verifyChecked<T = unknown>(
  * const { event, id, type } = await verifyWebhook({ payload, headers, secret })
  */
 export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<VerifiedWebhook<T>> {
-  const result = verifyNow<T>(checkVerifyOptions(input), input.payload, input.headers, true)
-  return result instanceof Promise ? await result : result
+  return verifyChecked<T>(checkVerifyOptions(input), input.payload, input.headers)
 }
 
 /**
@@ -248,6 +137,5 @@ export async function verifyWebhook<T = unknown>(input: VerifyInput): Promise<Ve
  * })
  */
 export async function verify<T = unknown>(input: VerifyInput): Promise<T> {
-  const result = verifyNow<T>(checkVerifyOptions(input), input.payload, input.headers, false)
-  return (result instanceof Promise ? await result : result).event
+  return (await verifyChecked<T>(checkVerifyOptions(input), input.payload, input.headers)).event
 }

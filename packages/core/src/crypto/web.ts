@@ -21,11 +21,16 @@ const PKCS8_PREFIX = [
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ]
 
+const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const
+const HASH_NAMES = { sha1: 'SHA-1', sha256: 'SHA-256' } as const
+
 /** Web Crypto back end, for Workers, Deno, Bun and browsers. */
 export const crypto: CryptoProvider = {
-  importHmacKey: (secret) =>
-    subtle().importKey('raw', concat([secret]), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
-  async hmacSha256(key, chunks) {
+  importHmacKey: (hash, secret) =>
+    subtle().importKey('raw', concat([secret]), { name: 'HMAC', hash: HASH_NAMES[hash] }, false, [
+      'sign',
+    ]),
+  async hmac(key, chunks) {
     return new Uint8Array(await subtle().sign('HMAC', key as CryptoKey, concat(chunks)))
   },
   async sha256(chunks) {
@@ -37,12 +42,17 @@ export const crypto: CryptoProvider = {
     for (let i = 0; i < a.byteLength; i++) diff |= (a[i] as number) ^ (b[i] as number)
     return diff === 0
   },
-  async ed25519Verify(publicKey, signature, data) {
-    if (publicKey.byteLength !== 32 || signature.byteLength !== 64) return false
-    const key = await subtle().importKey('raw', concat([publicKey]), { name: 'Ed25519' }, false, [
-      'verify',
-    ])
-    return subtle().verify('Ed25519', key, concat([signature]), concat(data))
+  async importPublicKey(algorithm, key) {
+    if (algorithm === 'ed25519') {
+      if (key.byteLength !== 32) throw new TypeError('an Ed25519 public key must be 32 bytes')
+      return subtle().importKey('raw', concat([key]), { name: 'Ed25519' }, false, ['verify'])
+    }
+    return subtle().importKey('spki', concat([key]), ECDSA, false, ['verify'])
+  },
+  async verifySignature(algorithm, key, signature, data) {
+    if (signature.byteLength !== 64) return false
+    const params = algorithm === 'ed25519' ? { name: 'Ed25519' } : { ...ECDSA, hash: 'SHA-256' }
+    return subtle().verify(params, key as CryptoKey, concat([signature]), concat(data))
   },
   async ed25519Sign(privateKey, data) {
     const pkcs8 = concat([new Uint8Array(PKCS8_PREFIX), privateKey])

@@ -9,19 +9,24 @@ export interface SignedParts {
   timestampText?: string
   /** A message id, when the scheme signs one. */
   id?: string
-  /** Candidate HMAC-SHA256 signatures, already decoded; any match passes. */
+  /**
+   * Candidates for the scheme's shared-secret key, already decoded: HMAC digests (of the hash the
+   * key names), or the token itself for token schemes. Any match passes.
+   */
   signatures: readonly Uint8Array[]
-  /** Candidate Ed25519 signatures (Standard Webhooks `v1a`), checked against public keys. */
+  /** Candidate Ed25519 signatures (Standard Webhooks `v1a`, Discord), checked against public keys. */
   ed25519Signatures?: readonly Uint8Array[]
+  /** Candidate ECDSA P-256 signatures as `r || s` (64 bytes; see `ecdsaDerToRaw`). */
+  ecdsaSignatures?: readonly Uint8Array[]
 }
 
 /** How a signature was made: `sign` tells the scheme so it can pick the version label. */
-export type SignatureAlgorithm = 'hmac-sha256' | 'ed25519'
+export type SignatureAlgorithm = 'hmac-sha256' | 'hmac-sha1' | 'token' | 'ed25519'
 
 /** What `sign` hands a scheme to turn into headers. */
 export interface SignatureInput {
   signature: Uint8Array
-  /** `'hmac-sha256'` unless the secret was an Ed25519 signing key. */
+  /** The key's algorithm: `'hmac-sha256'` unless the scheme's key says otherwise. */
   algorithm: SignatureAlgorithm
   timestamp: number
   id: string | undefined
@@ -29,13 +34,15 @@ export interface SignatureInput {
 
 /**
  * The key a scheme derives from one configured secret. A bare `Uint8Array` is an
- * HMAC-SHA256 key; the tagged forms carry Ed25519 keys (raw 32 bytes), which only
- * verify (`ed25519-public`) or only sign (`ed25519-private`).
+ * HMAC-SHA256 key. The tagged forms: HMAC-SHA1; a `token` the sender sends as is (compared
+ * in constant time with each candidate in `signatures`); public keys, which only verify
+ * (`ed25519-public`, raw 32 bytes; `ecdsa-p256-public`, SPKI DER); and an Ed25519 signing key,
+ * which only signs (`ed25519-private`).
  */
 export type SchemeKey =
   | Uint8Array
-  | { readonly type: 'hmac-sha256'; readonly key: Uint8Array }
-  | { readonly type: 'ed25519-public'; readonly key: Uint8Array }
+  | { readonly type: 'hmac-sha256' | 'hmac-sha1' | 'token'; readonly key: Uint8Array }
+  | { readonly type: 'ed25519-public' | 'ecdsa-p256-public'; readonly key: Uint8Array }
   | {
       readonly type: 'ed25519-private'
       /** The 32-byte seed. */
