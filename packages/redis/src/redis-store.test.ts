@@ -480,6 +480,50 @@ describeRedis('Redis unreachable', () => {
     }
   })
 
+  it('a begin while ioredis reconnects after losing Redis is refused at once, never queued', async () => {
+    const proxy = await flakyProxy()
+    const client = connect({ port: proxy.port })
+    client.on('error', () => {})
+    const sent: string[] = []
+    const send = client.sendCommand.bind(client)
+    client.sendCommand = ((...args: Parameters<typeof send>) => {
+      sent.push(args[0].name)
+      return send(...args)
+    }) as typeof client.sendCommand
+    try {
+      await client.ping()
+      // A minute: were the begin queued, the test would time out long before it rejected.
+      const lost = new RedisIdempotencyStore(client, { prefix, timeoutMs: 60_000 })
+      const reconnecting = new Promise((resolve) => client.once('reconnecting', resolve))
+      await proxy.close()
+      await reconnecting
+      sent.length = 0
+      const error = await lost
+        .begin(freshKey(), { fingerprint: 'fp', leaseMs: 1_000 })
+        .catch((e: unknown) => e)
+      expect((error as Error).message).toBe(
+        'hookguard redis store: begin refused: Redis is unreachable (the ioredis client is reconnecting)',
+      )
+      expect(sent).toEqual([])
+      // The calls after a handler ran still wait for Redis, within timeoutMs: their work is done.
+      const short = new RedisIdempotencyStore(client, { prefix, timeoutMs: 100 })
+      const late = await short.complete(freshKey(), 'token', { retentionMs: 1_000 }).catch((e) => e)
+      expect((late as Error).message).toMatch(
+        /^hookguard redis store: complete (got no answer|failed)/,
+      )
+      expect(sent).toEqual(['evalsha'])
+    } finally {
+      client.disconnect()
+    }
+  })
+
+  it('runs on the ioredis major its test project names', ({ task }) => {
+    // ioredis 6 turned TCP keep-alive on by default (30 s); 5 left it off.
+    const client = new Redis({ lazyConnect: true })
+    expect(client.options.keepAlive).toBe(task.file.projectName === 'ioredis6' ? 30_000 : 0)
+    client.disconnect()
+  })
+
   it('a store whose Redis comes back works again', async () => {
     const key = freshKey()
     const token = await acquire(key)

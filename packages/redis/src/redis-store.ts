@@ -52,6 +52,7 @@ type Client = Redis | Cluster
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   readonly #redis: ScriptCommands
+  readonly #client: Client
   readonly #prefix: string
   readonly #timeoutMs: number
   readonly #logger: Pick<Logger, 'warn'>
@@ -83,6 +84,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
       redis.defineCommand(name, { numberOfKeys: 1, lua })
     }
     this.#redis = redis as unknown as ScriptCommands
+    this.#client = redis
     this.#prefix = prefix
     this.#timeoutMs = timeoutMs
   }
@@ -130,6 +132,15 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const { fingerprint, leaseMs } = options
     if (typeof fingerprint !== 'string') throw new TypeError('fingerprint must be a string')
     checkMs('leaseMs', leaseMs)
+    // Redis was lost and ioredis waits out its back-off before the next try (ioredis 6: 50 ms
+    // doubling up to 5 s, plus jitter; 5: +50 ms a try up to 2 s). A queued begin would wait for
+    // that try to fail, up to timeoutMs, while the sender waits for its answer: refuse at once, so
+    // the 503 goes out now. Later calls (extend, complete, release) still queue: their work ran.
+    if (this.#client.status === 'reconnecting') {
+      throw new Error(
+        'hookguard redis store: begin refused: Redis is unreachable (the ioredis client is reconnecting)',
+      )
+    }
     const token = `${this.#tokenPrefix}${++this.#claims}`
     let reply: unknown
     try {
