@@ -1,6 +1,7 @@
 import { type Answer, type AnswerStatus, answerFor } from './answers.js'
 import { checkMaxBodyBytes } from './body.js'
-import { WebhookVerificationError } from './errors.js'
+import { type ErrorCode, WebhookVerificationError } from './errors.js'
+import { createDiagnoser, diagnoseByDefault } from './explain/diagnose.js'
 import { type HeadersInput, headerGetter } from './headers.js'
 import type { Inbox, InboxAcceptResult, InboxEntry } from './inbox.js'
 import { fingerprint, idempotencyKey } from './key.js'
@@ -36,6 +37,12 @@ export interface ReceiverOptions<E = unknown>
   on?: Handlers<E>
   /** Durable storage for verified events; exclusive with `on` (workers run the handlers). */
   inbox?: Inbox
+  /**
+   * On a rejected signature, run `explain()` after the answer and log its most likely cause and
+   * fix (`SIGNATURE_DIAGNOSIS`) to the `logger`; never into the response. Default: on when
+   * `NODE_ENV` is `development`.
+   */
+  diagnose?: boolean
 }
 
 /** What the adapter should do with a request that passed verification. */
@@ -56,7 +63,12 @@ export type Outcome =
 export interface Receiver {
   readonly maxBodyBytes: number
   /** Verify a raw body; rejects with `WebhookVerificationError` for the adapter to map. */
-  receive(request: { payload: string | Uint8Array; headers: HeadersInput }): Promise<Outcome>
+  receive(request: {
+    payload: string | Uint8Array
+    headers: HeadersInput
+    /** The URL the sender called, when the adapter knows it (URL-signing schemes, diagnosis). */
+    url?: string
+  }): Promise<Outcome>
   /**
    * Stops taking deliveries (they get `503 SHUTTING_DOWN` with `Retry-After`), waits up to
    * `timeoutMs` (default 10 s) for running handlers, hands events that cannot finish to the
@@ -78,6 +90,20 @@ const INBOX_STATUSES: Record<InboxAcceptResult['status'], AnswerStatus> = {
   accepted: 'accepted',
   duplicate: 'duplicate',
   mismatch: 'mismatch',
+}
+
+/** The rejections `explain()` can name a cause for: the signature and its headers. */
+const DIAGNOSED_CODES: ReadonlySet<ErrorCode> = new Set([
+  'MISSING_HEADER',
+  'INVALID_SIGNATURE',
+  'INVALID_TIMESTAMP',
+  'TIMESTAMP_EXPIRED',
+])
+
+function checkDiagnose(diagnose: unknown): boolean {
+  if (diagnose === undefined) return diagnoseByDefault()
+  if (typeof diagnose !== 'boolean') throw new TypeError('diagnose must be true or false')
+  return diagnose
 }
 
 function checkModes<E>(options: ReceiverOptions<E>): void {
@@ -121,6 +147,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   checkModes(options)
   const logger = checkLogger(options.logger)
   const report = outcomeReporter(options.onOutcome, logger)
+  const diagnose = checkDiagnose(options.diagnose) ? createDiagnoser(checked, logger) : undefined
   const { on, inbox, idempotencyKey: idOf } = options
   const processing: Processing<E> | undefined =
     on === undefined ? undefined : createProcessing({ ...options, on }, logger, report)
@@ -219,7 +246,8 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
 
   return {
     maxBodyBytes,
-    async receive({ payload, headers }) {
+    async receive(request) {
+      const { payload, headers } = request
       if (closing) {
         const [outcome, code] = respond(answerFor('shutting_down'))
         report?.({
@@ -233,12 +261,12 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
         })
         return outcome
       }
-      if (!report) return (await decide(headers, payload))[1]
+      if (!report && !diagnose) return (await decide(headers, payload))[1]
       const started = performance.now()
       try {
         const [webhook, outcome, code] = await decide(headers, payload)
         const status = outcome.action === 'respond' ? outcome.status : 200
-        report({
+        report?.({
           kind: 'delivery',
           scheme: webhook.scheme.name,
           type: webhook.type,
@@ -250,7 +278,8 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
         return outcome
       } catch (error) {
         if (error instanceof WebhookVerificationError) {
-          report({
+          if (diagnose && DIAGNOSED_CODES.has(error.code)) diagnose(request)
+          report?.({
             kind: 'delivery',
             scheme: checked.scheme.name,
             type: undefined,

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { createReceiver } from '../receiver.js'
 import { sign } from '../sign.js'
 import { checkVerifyOptions } from '../verify.js'
 import { createDiagnoser, diagnoseByDefault } from './diagnose.js'
@@ -53,5 +54,47 @@ describe('createDiagnoser', () => {
     } finally {
       process.env.NODE_ENV = before
     }
+  })
+})
+
+describe('the receiver’s diagnose option', () => {
+  const reserialised = JSON.stringify(JSON.parse(body))
+
+  async function rejected(options: { diagnose?: boolean }) {
+    const warn = vi.fn()
+    const receiver = createReceiver({ secret, logger: { warn, error: vi.fn() }, ...options })
+    const headers = await sign({ payload: body, secret })
+    await expect(receiver.receive({ payload: reserialised, headers })).rejects.toMatchObject({
+      code: 'INVALID_SIGNATURE',
+    })
+    await waitFor(() => warn.mock.calls.length > 0)
+    return warn
+  }
+
+  it('logs the cause of a rejected signature through the logger when diagnose is on', async () => {
+    const warn = await rejected({ diagnose: true })
+    expect(warn.mock.calls[0]?.[0]).toMatchObject({
+      code: 'SIGNATURE_DIAGNOSIS',
+      finding: 'BODY_RESERIALIZED',
+    })
+  })
+
+  it('stays silent when diagnose is off, and follows NODE_ENV when not given', async () => {
+    expect(await rejected({ diagnose: false })).not.toHaveBeenCalled()
+    const before = process.env.NODE_ENV
+    try {
+      process.env.NODE_ENV = 'development'
+      expect((await rejected({})).mock.calls[0]?.[0]).toMatchObject({ code: 'SIGNATURE_DIAGNOSIS' })
+      process.env.NODE_ENV = 'production'
+      expect(await rejected({})).not.toHaveBeenCalled()
+    } finally {
+      process.env.NODE_ENV = before
+    }
+  })
+
+  it('refuses a diagnose option that is not a boolean', () => {
+    expect(() => createReceiver({ secret, diagnose: 'yes' as unknown as boolean })).toThrow(
+      new TypeError('diagnose must be true or false'),
+    )
   })
 })

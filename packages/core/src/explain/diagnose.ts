@@ -1,11 +1,7 @@
 import type { HeadersInput } from '../headers.js'
+import type { Logger } from '../logger.js'
 import type { CheckedVerifyOptions } from '../verify.js'
 import { explain } from './explain.js'
-
-/** Where a diagnosis is written: `console`, pino and Fastify's `request.log` all fit. */
-interface DiagnosisLogger {
-  warn(fields: { code: string; [field: string]: unknown }, message: string): void
-}
 
 /** Whether `diagnose` is on when the option is not given: in development only. */
 export function diagnoseByDefault(): boolean {
@@ -21,7 +17,7 @@ export function diagnoseByDefault(): boolean {
  */
 export function createDiagnoser(
   checked: CheckedVerifyOptions,
-  logger: DiagnosisLogger,
+  logger: Pick<Logger, 'warn'>,
 ): (request: { payload: string | Uint8Array; headers: HeadersInput; url?: string }) => void {
   let busy = false
   return (request) => {
