@@ -303,6 +303,7 @@ describe('createWorker', () => {
     expect(() => createWorker({ connection, on, retry: { attempts: 0 } })).toThrow(TypeError)
     expect(() => createWorker({ connection, on, queueName: 'a:b' })).toThrow(TypeError)
     expect(() => createWorker({ connection, on, closeTimeoutMs: -1 })).toThrow(TypeError)
+    expect(() => createWorker({ connection, on, maxStalledCount: -1 })).toThrow(TypeError)
     expect(() => createWorker({ connection, on, onDeadLetter: 1 as never })).toThrow(TypeError)
     expect(() => createInbox({ connection, retentionMs: 0 })).toThrow(TypeError)
     expect(() => createInbox({} as never)).toThrow(TypeError)

@@ -56,6 +56,12 @@ export interface WorkerOptions<E = unknown> {
   lockDurationMs?: number
   /** How often workers look for jobs whose lock ran out; default 30 s. */
   stalledIntervalMs?: number
+  /**
+   * How many times a job may be found stalled (its worker died or hung) and run again before it
+   * is failed as a dead letter; default 5. BullMQ's own default, 1, fails an event whose worker is
+   * killed twice while running it (two deploys in a row), which a webhook inbox should survive.
+   */
+  maxStalledCount?: number
   /** How long `close()` lets running handlers finish before aborting their `signal`; default 10 s. */
   closeTimeoutMs?: number
   /** Where errors no handler sees go (core's `Logger`: `console`, pino); default `console`. */
@@ -132,6 +138,10 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
   const lockDuration = checkMs('lockDurationMs', options.lockDurationMs ?? 30_000)
   const stalledInterval = checkMs('stalledIntervalMs', options.stalledIntervalMs ?? 30_000)
   const closeTimeoutMs = checkMs('closeTimeoutMs', options.closeTimeoutMs ?? 10_000)
+  const maxStalledCount = options.maxStalledCount ?? 5
+  if (!Number.isSafeInteger(maxStalledCount) || maxStalledCount < 0) {
+    throw new TypeError('maxStalledCount must be a whole number >= 0')
+  }
   const logger = checkLogger(options.logger)
   const log = onceLogger(logger, 'worker')
   const report = outcomeReporter(options.onOutcome, logger)
@@ -216,6 +226,7 @@ export function createWorker<E = unknown>(options: WorkerOptions<E>): InboxWorke
     concurrency,
     lockDuration,
     stalledInterval,
+    maxStalledCount,
     settings: {
       // BullMQ asks after each failure: -1 means "no more attempts", the job goes to failed.
       backoffStrategy: (attemptsMade: number) =>
