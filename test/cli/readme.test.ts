@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname } from 'node:path'
+import { redisUrl } from '@hookguard/test-kit/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FINDING_CODES } from '../../packages/core/src/explain/findings.js'
 import { bodyBytes, fixture, fixtures } from './corpus.js'
@@ -50,7 +51,11 @@ function sh(command: string, cwd: string, onStderr?: (text: string, stop: () => 
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('sh', ['-c', command], {
       cwd,
-      env: cleanEnv({ ...secrets, PATH: `${dirname(bin())}:${process.env.PATH}` }),
+      env: cleanEnv({
+        ...secrets,
+        REDIS_URL: redisUrl(),
+        PATH: `${dirname(bin())}:${process.env.PATH}`,
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -87,7 +92,7 @@ describe('packages/cli/README.md', () => {
     .filter((line) => line.trim() !== '' && !/^(npm|npx) /.test(line))
 
   it('has an example for every command', () => {
-    for (const command of ['sign', 'send', 'verify', 'listen']) {
+    for (const command of ['sign', 'send', 'verify', 'listen', 'inbox']) {
       expect(lines.some((l) => l.includes(`hookguard ${command} `))).toBe(true)
     }
   })

@@ -1,5 +1,5 @@
 /**
- * Packs @hookguard/core and @hookguard/cli as they would be published (pnpm pack rewrites
+ * Packs @hookguard/core, @hookguard/cli and @hookguard/bullmq as they would be published (pnpm pack rewrites
  * workspace:* to versions) and installs the tarballs with npm into a temporary project, the way
  * a user installs the CLI. The tests run that installed `hookguard` binary.
  */
@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url'
 import type { TestProject } from 'vitest/node'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const PACKAGES = ['core', 'cli']
+// bullmq: `hookguard inbox` loads the durable inbox the way a user installs it beside the CLI.
+const PACKAGES = ['core', 'cli', 'bullmq']
+const ALSO_FROM_NPM = ['bullmq@^6.7.0', 'ioredis@^5.9.2']
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -40,7 +42,15 @@ export default function setup(project: TestProject): () => void {
   writeFileSync(join(home, 'package.json'), '{ "name": "cli-user", "private": true }\n')
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs,
+      ...ALSO_FROM_NPM,
+    ],
     { cwd: home, stdio: ['ignore', 'ignore', 'inherit'] },
   )
   const bin = join(home, 'node_modules', '.bin', 'hookguard')

@@ -136,12 +136,12 @@ export function schemeName(name: string): SchemeName {
   return name as SchemeName
 }
 
-/** `--now`: an ISO date or unix seconds. */
-export function parseNow(text: string | undefined): Date | undefined {
+/** A time flag (`--now`, `--since`): an ISO date or unix seconds. */
+export function parseNow(text: string | undefined, flag = '--now'): Date | undefined {
   if (text === undefined) return undefined
   const date = /^\d+$/.test(text) ? new Date(Number(text) * 1000) : new Date(text)
   if (Number.isNaN(date.getTime())) {
-    throw new UsageError(`--now: expected an ISO date or unix seconds, got "${text}"`)
+    throw new UsageError(`${flag}: expected an ISO date or unix seconds, got "${text}"`)
   }
   return date
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { inboxListCommand, inboxReplayCommand } from './commands/inbox.js'
 import { listenCommand } from './commands/listen.js'
 import { sendCommand } from './commands/send.js'
 import { signCommand } from './commands/sign.js'
@@ -72,6 +73,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         'hookguard send http://localhost:3000/webhooks --secret-env WEBHOOK_SECRET --count 100',
         'hookguard verify --explain --headers headers.txt --body body.json --secret-env WEBHOOK_SECRET',
         'hookguard listen --port 4000 --secret-env WEBHOOK_SECRET --forward http://localhost:3000/webhooks',
+        'hookguard inbox list --redis-url redis://127.0.0.1:6379',
       ])}`,
     )
 
@@ -190,6 +192,49 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     )
     .action(async (flags) => {
       exitCode = await listenCommand(flags, io, out)
+    })
+
+  const inboxOptions = (command: Command): Command =>
+    command
+      .option('--redis-url <url>', 'the Redis of the inbox (default $REDIS_URL)')
+      .option('--queue <name>', "the inbox's BullMQ queue (default webhooks)")
+      .option('--prefix <prefix>', "the inbox's key prefix (default {hookguard})")
+      .option('--json', 'print JSON')
+  const inbox = program
+    .command('inbox')
+    .description('Operate a durable inbox (@hookguard/bullmq): list and replay dead letters.')
+  inboxOptions(
+    inbox
+      .command('list')
+      .description('List dead-lettered events, newest first.')
+      .option('--limit <n>', 'at most this many', integer(1), 100),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'hookguard inbox list --redis-url redis://127.0.0.1:6379',
+        'REDIS_URL=redis://10.0.0.5:6379/2 hookguard inbox list --queue webhooks --json',
+      ]),
+    )
+    .action(async (flags) => {
+      exitCode = await inboxListCommand(flags, io, out)
+    })
+  inboxOptions(
+    inbox
+      .command('replay')
+      .description('Run dead-lettered events again: one by its key, or all since a time.')
+      .argument('[key]', 'the idempotency key, scheme:id (as `inbox list` shows it)')
+      .option('--since <time>', 'replay every event dead-lettered since then (ISO date or unix s)'),
+  )
+    .addHelpText(
+      'after',
+      `\nExit status: 0 replayed (or --since), 1 no such dead letter.${examples([
+        'hookguard inbox replay hookguard:evt_123 --redis-url redis://127.0.0.1:6379',
+        'hookguard inbox replay --since 2026-12-01T00:00:00Z',
+      ])}`,
+    )
+    .action(async (key: string | undefined, flags) => {
+      exitCode = await inboxReplayCommand(key, flags, io, out)
     })
 
   try {
