@@ -27,7 +27,7 @@ const prefix = env('PREFIX')
 const recordPrefix = env('RECORD_PREFIX')
 const handlerMs = Number(env('HANDLER_MS', '20'))
 const closeMs = Number(env('CLOSE_MS', '500'))
-const quiet = { warn() {}, error() {} }
+const quiet = process.env.DEBUG_NODE ? console : { warn() {}, error() {} }
 
 const connection = {
   host: queueUrl.hostname,
@@ -77,7 +77,7 @@ if (role === 'worker') {
     const store: IdempotencyStore =
       mode === 'redis'
         ? new RedisIdempotencyStore(new Redis({ ...connection, maxRetriesPerRequest: 1 }), {
-            prefix,
+            prefix: env('STORE_PREFIX'),
           })
         : new MemoryIdempotencyStore()
     hook = webhook({ ...options, store, on: { '*': handle }, onDeadLetter: keep })
@@ -89,7 +89,12 @@ if (role === 'worker') {
   stop = async () => {
     // 503 SHUTTING_DOWN from here on; running handlers get `closeMs`, the rest are kept.
     await hook.close({ timeoutMs: closeMs })
-    await new Promise((resolve) => server.close(resolve))
+    // A sender on a keep-alive connection keeps it busy (with 503s now): give answers being
+    // written a moment, then cut. A cut request was not acknowledged; the sender retries it.
+    const closed = new Promise((resolve) => server.close(resolve))
+    server.closeIdleConnections()
+    setTimeout(() => server.closeAllConnections(), 500).unref()
+    await closed
   }
   console.log(`ready ${(server.address() as AddressInfo).port}`)
 }

@@ -45,6 +45,7 @@ export interface NodeProcess {
 export async function startNode(name: string, env: Record<string, string>): Promise<NodeProcess> {
   let child: ChildProcess | undefined
   let exited: Promise<void> = Promise.resolve()
+  let output = ''
   const signal = async (which: NodeJS.Signals) => {
     if (child && child.exitCode === null && child.signalCode === null) child.kill(which)
     await exited
@@ -53,7 +54,14 @@ export async function startNode(name: string, env: Record<string, string>): Prom
   const node: NodeProcess = {
     name,
     kill: () => signal('SIGKILL'),
-    term: () => signal('SIGTERM'),
+    async term() {
+      const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000)
+      await signal('SIGTERM')
+      clearTimeout(timer)
+      if (child?.signalCode === 'SIGKILL') {
+        throw new Error(`${name} did not exit within 15 s of SIGTERM:\n${output}`)
+      }
+    },
     async start() {
       const started = spawn(process.execPath, [BUNDLE], {
         cwd: ROOT,
@@ -62,7 +70,7 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       })
       child = started
       exited = new Promise((resolve) => started.once('exit', () => resolve()))
-      let output = ''
+      output = ''
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`${name} not ready in 30 s:\n${output}`)),
