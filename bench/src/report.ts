@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import type { Machine } from './machine.js'
 import type { Ratio } from './measure.js'
 
@@ -161,5 +162,9 @@ export function benchmarksDocument(machine: Machine, sections: readonly Section[
     ...summary(sections),
     '',
     markdownTables(sections),
+    '',
+    // Written by hand, kept across runs: what each speed trick in the code buys.
+    readFileSync(new URL('../speed-notes.md', import.meta.url), 'utf8').trim(),
+    '',
   ].join('\n')
 }

@@ -1,7 +1,10 @@
-// `pnpm bench`: every benchmark group, a table on stdout, and BENCHMARKS.md at the repo root.
+// `pnpm bench`: every benchmark group (about 8 minutes on 2 cores), a table on stdout, and the
+// report in bench/results/BENCHMARKS.md (untracked). `--write`: the report replaces the tracked
+// BENCHMARKS.md at the repo root instead.
 // `--smoke`: every group briefly (well under a minute), the table only, no timing assertions.
 // `--only <text>`: just the groups whose name contains the text; the table only.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchBullmqWorker } from './bullmq-worker.js'
 import { benchHttp } from './http.js'
@@ -15,6 +18,7 @@ import { benchStripeGithub } from './stripe-github.js'
 import { benchVerifyDefault } from './verify-default.js'
 
 const smoke = process.argv.includes('--smoke')
+const write = process.argv.includes('--write')
 const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
 
@@ -38,7 +42,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
 const settings = budget(smoke)
 const about = machine()
 console.log(
-  `hookguard bench${smoke ? ' (smoke)' : ''}: ${about.cpu}, ${about.cores} cores, ${about.memory}, ` +
+  `hookguard bench${smoke ? ' (smoke, under a minute)' : ' (a full run takes about 8 minutes on 2 cores)'}: ${about.cpu}, ${about.cores} cores, ${about.memory}, ` +
     `Node ${about.node}, commit ${about.commit}`,
 )
 const sections: Section[] = []
@@ -54,7 +58,9 @@ console.log(textTables(sections))
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
 if (!smoke && only === undefined) {
-  const path = fileURLToPath(new URL('../../BENCHMARKS.md', import.meta.url))
+  const target = write ? '../../BENCHMARKS.md' : '../results/BENCHMARKS.md'
+  const path = fileURLToPath(new URL(target, import.meta.url))
+  mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, benchmarksDocument(about, sections))
-  console.log(`wrote ${path}`)
+  console.log(`wrote ${path}${write ? '' : ' (untracked; --write replaces BENCHMARKS.md)'}`)
 }
