@@ -1,7 +1,9 @@
 /**
- * The demo: starts the three example receivers on free local ports and sends each, over real
- * HTTP, a scripted series of webhooks signed with `sign()`. Prints a table and exits non-zero
- * if any answer differs from what is expected.
+ * The demo: starts the three example receivers on free local ports (from the packages' TypeScript
+ * sources, through tsx: nothing to build) and sends each, over real HTTP, a scripted series of
+ * webhooks signed with `sign()`. Prints a table, with the cause of any request that failed, and
+ * from each server's own log how many times its handler ran for each event (once). Exits non-zero
+ * if any row differs from what is expected.
  *
  *   npx --yes pnpm@10 install && npx --yes pnpm@10 demo
  */
@@ -46,14 +48,44 @@ async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`server at ${url} did not start within 30 s`)
 }
 
-function start(framework: string, port: number): ChildProcess {
+interface Server {
+  child: ChildProcess
+  /** What the server printed so far: its handlers log each event they run. */
+  log: () => string
+}
+
+function start(framework: string, port: number): Server {
   const cwd = fileURLToPath(new URL(`../examples/${framework}/`, import.meta.url))
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
-  return spawn(tsx, ['src/server.ts'], {
+  const child = spawn(tsx, ['src/server.ts'], {
     cwd,
     env: { ...process.env, PORT: String(port), WEBHOOK_SECRET: `${NEW_SECRET},${OLD_SECRET}` },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const chunks: string[] = []
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk.toString()))
+  return { child, log: () => chunks.join('') }
+}
+
+/** How many lines of the server's log name this event id (the id alone, not a longer one). */
+function runsOf(server: Server, id: string): number {
+  const exact = new RegExp(`${id}(?![\\w])`)
+  return server
+    .log()
+    .split('\n')
+    .filter((line) => exact.test(line)).length
+}
+
+/** An error with its causes: `fetch failed` alone says nothing of what failed. */
+function describeError(error: unknown): string {
+  const parts: string[] = []
+  for (let e: unknown = error; e instanceof Error && parts.length < 4; e = e.cause) {
+    const code = (e as { code?: unknown }).code
+    parts.push(
+      typeof code === 'string' && !e.message.includes(code) ? `${e.message} (${code})` : e.message,
+    )
+  }
+  return `error: ${parts.join(': ')}`
 }
 
 const post = (url: string, body: string, headers: Record<string, string>) =>
@@ -64,8 +96,11 @@ const post = (url: string, body: string, headers: Record<string, string>) =>
     signal: AbortSignal.timeout(10_000),
   })
 
-function cases(framework: string): Case[] {
-  const id = `evt_demo_${framework}_${Date.now()}`
+function eventId(framework: string): string {
+  return `evt_demo_${framework}_${Date.now()}`
+}
+
+function cases(id: string): Case[] {
   const body = JSON.stringify({
     id,
     type: 'order.created',
@@ -144,14 +179,34 @@ async function main(): Promise<number> {
     for (const framework of FRAMEWORKS) {
       const port = await freePort()
       const url = `http://127.0.0.1:${port}`
-      const child = start(framework, port)
-      children.push(child)
-      await waitUntilUp(url, child)
-      for (const c of cases(framework)) {
-        const got = await c
-          .send(url)
-          .then(describeResponse, (error: Error) => `error: ${error.message}`)
+      const server = start(framework, port)
+      children.push(server.child)
+      await waitUntilUp(url, server.child)
+      const id = eventId(framework)
+      for (const c of cases(id)) {
+        const got = await c.send(url).then(describeResponse, describeError)
         rows.push([framework, c.name, c.expected, got, got === c.expected ? 'ok' : 'MISMATCH'])
+      }
+      // The server's side: each accepted event's handler ran once (the duplicate, the tampered
+      // and the forged copies of the first one never did). ack: 'before' runs it after the 200.
+      const accepted = [
+        ['valid event', id],
+        ['rotated-in secret', `${id}_rotated`],
+      ] as const
+      const deadline = Date.now() + 5000
+      while (accepted.some(([, e]) => runsOf(server, e) < 1) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      for (const [name, event] of accepted) {
+        const runs = runsOf(server, event)
+        const got = runs === 1 ? 'ran once' : `ran ${runs} times`
+        rows.push([
+          framework,
+          `server log: ${name} handler`,
+          'ran once',
+          got,
+          got === 'ran once' ? 'ok' : 'MISMATCH',
+        ])
       }
     }
   } finally {

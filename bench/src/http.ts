@@ -115,10 +115,11 @@ async function load(
 }
 
 /** Group 4: requests per second through each adapter and a hand-written route on the same server. */
-export async function benchHttp(budget: Budget): Promise<Section> {
+export async function benchHttp(budget: Budget, only?: string): Promise<Section> {
   const rows: Row[] = []
   const notes: string[] = []
-  for (const { name, label, baseline, scheme = 'hookguard', target = TARGET } of FRAMEWORKS) {
+  const servers = FRAMEWORKS.filter(({ label }) => only === undefined || label.includes(only))
+  for (const { name, label, baseline, scheme = 'hookguard', target = TARGET } of servers) {
     const { child, port } = await startServer(name, scheme)
     try {
       const seconds = budget.httpSeconds

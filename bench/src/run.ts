@@ -3,6 +3,7 @@
 // BENCHMARKS.md at the repo root instead.
 // `--smoke`: every group briefly (well under a minute), the table only, no timing assertions.
 // `--only <text>`: just the groups whose name contains the text; the table only.
+// `--rows <text>`: in the HTTP group, just the servers whose label contains the text (`node:http`).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,6 +22,8 @@ const smoke = process.argv.includes('--smoke')
 const write = process.argv.includes('--write')
 const onlyAt = process.argv.indexOf('--only')
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
+const rowsAt = process.argv.indexOf('--rows')
+const rows = rowsAt >= 0 ? process.argv[rowsAt + 1] : undefined
 
 // The bench measures what users install: the built packages, never the TypeScript sources
 // (bench/tsconfig.json keeps the root tsconfig's source paths away from tsx).
@@ -33,7 +36,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['verify(), default scheme', benchVerifyDefault],
   ['standard-webhooks', benchStandardWebhooks],
   ['stripe and github', benchStripeGithub],
-  ['adapters over HTTP', benchHttp],
+  ['adapters over HTTP', (b) => benchHttp(b, rows)],
   ['Redis store', benchRedis],
   ['memory store', benchMemoryStore],
   ['bullmq worker', benchBullmqWorker],
@@ -57,7 +60,7 @@ for (const [name, run] of groups) {
 console.log(textTables(sections))
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
-if (!smoke && only === undefined) {
+if (!smoke && only === undefined && rows === undefined) {
   const target = write ? '../../BENCHMARKS.md' : '../results/BENCHMARKS.md'
   const path = fileURLToPath(new URL(target, import.meta.url))
   mkdirSync(dirname(path), { recursive: true })

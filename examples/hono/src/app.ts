@@ -45,8 +45,10 @@ export interface CreateAppOptions extends Omit<HonoWebhookOptions, 'secret'> {
 
 /** The example receiver: `POST /webhooks` verifies, then handles `order.created` once per event id. */
 export function createApp(options: CreateAppOptions): Hono {
-  const { fulfil = (order) => console.log(`fulfilling order ${order.id}`), ...webhookOptions } =
-    options
+  const {
+    fulfil = (order, event) => console.log(`fulfilling order ${order.id} (event ${event.id})`),
+    ...webhookOptions
+  } = options
   const app = new Hono()
 
   app.get('/health', (c) => c.text('ok'))
