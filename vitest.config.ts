@@ -56,7 +56,11 @@ export default defineConfig({
             },
           ],
         },
-        test: { name: 'web-crypto', include: ['packages/core/src/**/*.test.ts'] },
+        test: {
+          name: 'web-crypto',
+          // Core's own tests and the senders' conformance tests, both on Web Crypto.
+          include: ['packages/core/src/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+        },
       },
       {
         // The Redis store's suites again on ioredis 6 (npm's ioredis@6 under the name ioredis6):

@@ -3,6 +3,12 @@ import type { Chunk } from './crypto/types.js'
 import type { SignedParts } from './schemes/types.js'
 import type { PreparedKey } from './secrets.js'
 
+/** Digest lengths: a candidate of another length can never match, so it costs no HMAC. */
+const DIGEST_BYTES = { sha1: 20, sha256: 32 } as const
+
+const hasLength = (candidates: readonly Uint8Array[], length: number): boolean =>
+  candidates.some((candidate) => candidate.byteLength === length)
+
 const anyEqual = (expected: Uint8Array, candidates: readonly Uint8Array[]): boolean =>
   candidates.some((candidate) => crypto.timingSafeEqual(expected, candidate))
 
@@ -35,7 +41,7 @@ export async function keyMatches(
 ): Promise<boolean> {
   switch (key.kind) {
     case 'hmac':
-      if (parts.signatures.length === 0) return false
+      if (!hasLength(parts.signatures, DIGEST_BYTES[key.hash])) return false
       return anyEqual(await crypto.hmac(await key.handle, content), parts.signatures)
     case 'token':
       return anyEqual(key.token, parts.signatures)
@@ -73,13 +79,15 @@ export function hmacFastPath(
 ): ((parts: SignedParts, content: readonly Chunk[]) => boolean) | undefined {
   const sync = crypto.syncHmac
   if (sync === undefined) return undefined
-  const handles: unknown[] = []
+  const hmacKeys: Array<{ handle: unknown; length: number }> = []
   for (const key of keys) {
     if (key.kind !== 'hmac') return undefined
-    handles.push(key.syncHandle)
+    hmacKeys.push({ handle: key.syncHandle, length: DIGEST_BYTES[key.hash] })
   }
-  return (parts, content) => {
-    if (parts.signatures.length === 0) return false
-    return handles.some((handle) => anyEqual(sync.hmac(handle, content), parts.signatures))
-  }
+  return (parts, content) =>
+    hmacKeys.some(
+      ({ handle, length }) =>
+        hasLength(parts.signatures, length) &&
+        anyEqual(sync.hmac(handle, content), parts.signatures),
+    )
 }

@@ -16,6 +16,7 @@ import {
   type ProcessorOptions,
 } from './processor.js'
 import type { Handlers } from './router.js'
+import type { HandshakeAnswer } from './schemes/types.js'
 import {
   checkVerifyOptions,
   type VerifiedWebhook,
@@ -43,6 +44,22 @@ export interface ReceiverOptions<E = unknown>
    * `NODE_ENV` is `development`.
    */
   diagnose?: boolean
+  /**
+   * The base URL the sender calls, when it differs from the URL the request arrives at (a proxy
+   * or load balancer in front): `https://example.com`, or with a path prefix the proxy strips.
+   * The request's path and query are appended. Only schemes that sign the URL use it.
+   */
+  publicUrl?: string
+}
+
+/** What an adapter hands the receiver for one request. */
+export interface ReceivedRequest {
+  payload: string | Uint8Array
+  headers: HeadersInput
+  /** The full URL as the request arrived (`http://host/path?query`): URL-signing schemes, diagnosis. */
+  url?: string
+  /** The HTTP method; default `POST`. Unsigned handshakes (Meta's `GET`) are answered by method. */
+  method?: string
 }
 
 /** What the adapter should do with a request that passed verification. */
@@ -63,12 +80,7 @@ export type Outcome =
 export interface Receiver {
   readonly maxBodyBytes: number
   /** Verify a raw body; rejects with `WebhookVerificationError` for the adapter to map. */
-  receive(request: {
-    payload: string | Uint8Array
-    headers: HeadersInput
-    /** The URL the sender called, when the adapter knows it (URL-signing schemes, diagnosis). */
-    url?: string
-  }): Promise<Outcome>
+  receive(request: ReceivedRequest): Promise<Outcome>
   /**
    * Stops taking deliveries (they get `503 SHUTTING_DOWN` with `Retry-After`), waits up to
    * `timeoutMs` (default 10 s) for running handlers, hands events that cannot finish to the
@@ -99,6 +111,34 @@ const DIAGNOSED_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_TIMESTAMP',
   'TIMESTAMP_EXPIRED',
 ])
+
+function handshakeOutcome(answer: HandshakeAnswer, webhook: VerifiedWebhook | undefined): Outcome {
+  const text = typeof answer.body === 'string'
+  return {
+    action: 'respond',
+    status: answer.status,
+    body: answer.body,
+    headers: text ? { 'content-type': 'text/plain; charset=utf-8' } : {},
+    webhook,
+    background: undefined,
+  }
+}
+
+function checkPublicUrl(publicUrl: unknown): string | undefined {
+  if (publicUrl === undefined) return undefined
+  if (typeof publicUrl !== 'string' || !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/i.test(publicUrl)) {
+    throw new TypeError(
+      'publicUrl must be the base URL the sender calls, like https://example.com (a path prefix may follow; no query)',
+    )
+  }
+  return publicUrl.replace(/\/+$/, '')
+}
+
+/** The URL the sender called: the public base, then the request's path and query. */
+function atPublicUrl(publicUrl: string, arrivedAt: string | undefined): string {
+  const pathAndQuery = arrivedAt?.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') ?? ''
+  return `${publicUrl}${pathAndQuery.startsWith('/') || pathAndQuery === '' ? '' : '/'}${pathAndQuery}`
+}
 
 function checkDiagnose(diagnose: unknown): boolean {
   if (diagnose === undefined) return diagnoseByDefault()
@@ -143,6 +183,7 @@ function checkModes<E>(options: ReceiverOptions<E>): void {
  */
 export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiver {
   const checked = checkVerifyOptions(options)
+  const publicUrl = checkPublicUrl(options.publicUrl)
   const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
   checkModes(options)
   const logger = checkLogger(options.logger)
@@ -221,19 +262,15 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
     }
   }
 
-  async function decide(headers: HeadersInput, payload: string | Uint8Array) {
-    const webhook = await verifyChecked<E>(checked, payload, headers)
-    // A sender's handshake (Slack's url_verification) is answered, never processed.
-    const challenge = webhook.scheme.challenge?.(webhook.event)
+  async function decide(headers: HeadersInput, payload: string | Uint8Array, url?: string) {
+    const webhook = await verifyChecked<E>(checked, payload, headers, url)
+    // A sender's handshake (Slack's url_verification, Discord's PING) is answered, never processed.
+    const challenge = await webhook.scheme.challenge?.(webhook.event, {
+      header: headerGetter(headers),
+      secret: checked.secrets[0] as string | Uint8Array,
+    })
     if (challenge !== undefined) {
-      const outcome: Outcome = {
-        action: 'respond',
-        status: 200,
-        body: challenge,
-        headers: {},
-        webhook,
-        background: undefined,
-      }
+      const outcome = handshakeOutcome({ status: 200, body: challenge }, webhook)
       return [webhook, outcome, 'CHALLENGE'] as const
     }
     const [outcome, code] = inbox
@@ -246,8 +283,13 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
 
   return {
     maxBodyBytes,
-    async receive(request) {
-      const { payload, headers } = request
+    async receive(received) {
+      const { payload, headers, method = 'POST' } = received
+      const url = publicUrl === undefined ? received.url : atPublicUrl(publicUrl, received.url)
+      const request = url === received.url ? received : { ...received, url }
+      const header = checked.scheme.handshake ? headerGetter(headers) : undefined
+      const early = header && checked.scheme.handshake?.({ method, url, header })
+      if (early !== undefined) return handshakeOutcome(early, undefined)
       if (closing) {
         const [outcome, code] = respond(answerFor('shutting_down'))
         report?.({
@@ -261,10 +303,10 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
         })
         return outcome
       }
-      if (!report && !diagnose) return (await decide(headers, payload))[1]
+      if (!report && !diagnose) return (await decide(headers, payload, url))[1]
       const started = performance.now()
       try {
-        const [webhook, outcome, code] = await decide(headers, payload)
+        const [webhook, outcome, code] = await decide(headers, payload, url)
         const status = outcome.action === 'respond' ? outcome.status : 200
         report?.({
           kind: 'delivery',

@@ -60,8 +60,8 @@ export type PreparedKey =
 
 // Prepared keys, per scheme object: string secrets by value (bounded), byte secrets by identity.
 interface KeyCache {
-  strings: Map<string, PreparedKey>
-  bytes: WeakMap<Uint8Array, PreparedKey>
+  strings: Map<string, readonly PreparedKey[]>
+  bytes: WeakMap<Uint8Array, readonly PreparedKey[]>
 }
 const caches = new WeakMap<Scheme, KeyCache>()
 const MAX_STRING_KEYS = 256
@@ -130,11 +130,17 @@ function prepare(derived: SchemeKey): PreparedKey {
   }
 }
 
+function prepareAll(derived: SchemeKey | readonly SchemeKey[]): readonly PreparedKey[] {
+  if (!Array.isArray(derived)) return [prepare(derived as SchemeKey)]
+  if (derived.length === 0) throw new TypeError("the scheme's key() returned no key")
+  return derived.map(prepare)
+}
+
 /**
- * The scheme's key for a secret, derived and imported once, then reused: the
- * hot path never decodes a secret again.
+ * The scheme's keys for a secret (one for most schemes), derived and imported once, then reused:
+ * the hot path never decodes a secret again.
  */
-export function preparedKey(scheme: Scheme, secret: string | Uint8Array): PreparedKey {
+export function preparedKeys(scheme: Scheme, secret: string | Uint8Array): readonly PreparedKey[] {
   let cache = caches.get(scheme)
   if (!cache) {
     cache = { strings: new Map(), bytes: new WeakMap() }
@@ -142,7 +148,7 @@ export function preparedKey(scheme: Scheme, secret: string | Uint8Array): Prepar
   }
   const hit = typeof secret === 'string' ? cache.strings.get(secret) : cache.bytes.get(secret)
   if (hit !== undefined) return hit
-  const prepared = prepare(scheme.key(secret))
+  const prepared = prepareAll(scheme.key(secret))
   if (typeof secret !== 'string') cache.bytes.set(secret, prepared)
   else {
     if (cache.strings.size >= MAX_STRING_KEYS) cache.strings.clear()

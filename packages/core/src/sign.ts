@@ -3,7 +3,7 @@ import type { Chunk } from './crypto/types.js'
 import { randomMessageId } from './schemes/ids.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignatureAlgorithm, SignedParts } from './schemes/types.js'
-import { normalizeSecrets, type PreparedKey, preparedKey } from './secrets.js'
+import { normalizeSecrets, type PreparedKey, preparedKeys } from './secrets.js'
 import { looksLikeMilliseconds } from './timestamp.js'
 
 /** What `sign` takes. */
@@ -21,6 +21,8 @@ export interface SignInput {
   id?: string
   /** A built-in scheme's name or a custom `Scheme`; default `'hookguard'`. */
   scheme?: SchemeName | Scheme
+  /** The full URL the webhook is sent to, for schemes that sign it (`twilio`, `square`, `hubspot`). */
+  url?: string
 }
 
 async function signWith(
@@ -87,6 +89,11 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
   if (typeof payload !== 'string' && !(payload instanceof Uint8Array)) {
     throw new TypeError('payload must be a string or Uint8Array')
   }
+  if (scheme.signsUrl && (typeof input.url !== 'string' || input.url === '')) {
+    throw new TypeError(
+      `url is required: the ${scheme.name} scheme signs the URL the webhook is sent to`,
+    )
+  }
   const timestamp = input.timestamp ?? Math.floor(Date.now() / 1000)
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new TypeError('timestamp must be a whole number of unix seconds')
@@ -108,8 +115,9 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
     timestampText: String(timestamp),
     signatures: [],
     ...(id === undefined ? {} : { id }),
+    ...(input.url === undefined ? {} : { url: input.url }),
   }
-  const prepared = preparedKey(scheme, secret as string | Uint8Array)
+  const [prepared] = preparedKeys(scheme, secret as string | Uint8Array) as [PreparedKey]
   const { signature, algorithm } = await signWith(prepared, scheme.content(parts, payload))
   return scheme.headers({ signature, algorithm, timestamp, id })
 }

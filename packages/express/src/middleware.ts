@@ -83,7 +83,14 @@ export function webhook<TEvent = unknown>(
     const answered = () => handedOver || res.headersSent
 
     readRawBody(req, receiver.maxBodyBytes)
-      .then((payload) => receiver.receive({ payload, headers: req.headers }))
+      .then((payload) =>
+        receiver.receive({
+          payload,
+          headers: req.headers,
+          url: requestUrl(req),
+          method: req.method,
+        }),
+      )
       .then(
         (outcome) => deliver(outcome, req, res, nextOnce),
         async (error: unknown) => {
@@ -107,6 +114,11 @@ export function webhook<TEvent = unknown>(
   return Object.assign(middleware, { close: (o?: CloseOptions) => receiver.close(o) })
 }
 
+/** The URL as the sender called it, as far as Express knows (`trust proxy` decides the protocol). */
+function requestUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`
+}
+
 function deliver(outcome: Outcome, req: Request, res: Response, next: NextFunction): void {
   if (outcome.action === 'next') {
     setWebhook(req, outcome.webhook.event)
@@ -114,6 +126,9 @@ function deliver(outcome: Outcome, req: Request, res: Response, next: NextFuncti
     return
   }
   if (outcome.webhook) setWebhook(req, outcome.webhook.event)
-  res.status(outcome.status).set(outcome.headers).json(outcome.body)
+  res.status(outcome.status).set(outcome.headers)
+  // A handshake answered as text (Twitch's challenge) goes out as is; everything else is JSON.
+  if (typeof outcome.body === 'string') res.send(outcome.body)
+  else res.json(outcome.body)
   if (outcome.background) void deferBackground(outcome.background)
 }

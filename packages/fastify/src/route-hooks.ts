@@ -64,7 +64,12 @@ export async function verifyHook(
 ): Promise<FastifyReply | undefined> {
   let outcome: Outcome
   try {
-    outcome = await route.receiver.receive({ payload: rawBody(request), headers: request.headers })
+    outcome = await route.receiver.receive({
+      payload: rawBody(request),
+      headers: request.headers,
+      url: `${request.protocol}://${request.host ?? request.hostname}${request.url}`,
+      method: request.method,
+    })
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error
     // Returning the reply after answering tells Fastify to stop the lifecycle here.

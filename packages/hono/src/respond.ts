@@ -32,7 +32,9 @@ export function sendOutcome(c: Context, outcome: Respond): Response {
   const response =
     body === undefined || NULL_BODY_STATUSES.has(status)
       ? c.body(null, status as StatusCode, headers)
-      : c.json(body as object, status as ContentfulStatusCode, headers)
+      : typeof body === 'string'
+        ? c.text(body, status as ContentfulStatusCode, headers)
+        : c.json(body as object, status as ContentfulStatusCode, headers)
   if (background) startBackground(c, background)
   return response
 }

@@ -66,7 +66,12 @@ export function webhook<TEvent = unknown>(
     try {
       const body = await readRawBody(c.req, receiver.maxBodyBytes)
       source = body.source
-      outcome = await receiver.receive({ payload: body.bytes, headers: c.req.raw.headers })
+      outcome = await receiver.receive({
+        payload: body.bytes,
+        headers: c.req.raw.headers,
+        url: c.req.url,
+        method: c.req.method,
+      })
     } catch (error) {
       // Anything else is a bug or a broken connection: Hono's own error handling owns it.
       if (!(error instanceof WebhookVerificationError)) throw error

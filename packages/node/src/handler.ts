@@ -13,6 +13,13 @@ import { sendJson } from './respond.js'
 /** Connect's `next`: no argument to go on, an error to hand to the error handlers. */
 export type NextFunction = (error?: unknown) => void
 
+/** The URL as the request arrived; Connect's `originalUrl` keeps a mount path it stripped. */
+function requestUrl(req: IncomingMessage): string {
+  const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/'
+  return `${protocol}://${req.headers.host ?? 'localhost'}${path}`
+}
+
 /**
  * A `(req, res, next?)` handler for node:http that reads the raw body within `maxBodyBytes`
  * (through core's stream reader), verifies it, and then either processes the event with `on`
@@ -104,7 +111,12 @@ export function webhookHandler<TEvent = unknown>(
       let outcome: Outcome
       try {
         const payload = await readRawBody(req, receiver.maxBodyBytes)
-        outcome = await receiver.receive({ payload, headers: req.headers })
+        outcome = await receiver.receive({
+          payload,
+          headers: req.headers,
+          url: requestUrl(req),
+          method: req.method ?? 'POST',
+        })
       } catch (error) {
         if (!(error instanceof WebhookVerificationError)) throw error
         return await reject(error, req, res)

@@ -12,10 +12,12 @@ export function sendJson(
     res.end()
     return
   }
-  const text = JSON.stringify(body)
+  // A handshake answered as text (Twitch's challenge) goes out as is; everything else is JSON.
+  const plain = typeof body === 'string'
+  const text = plain ? body : JSON.stringify(body)
   res.writeHead(status, {
+    'content-type': plain ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
     ...headers,
-    'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   })
   res.end(text)

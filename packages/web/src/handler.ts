@@ -37,7 +37,12 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
     let outcome: Outcome
     try {
       const payload = await readBody(request, receiver.maxBodyBytes)
-      outcome = await receiver.receive({ payload, headers: request.headers })
+      outcome = await receiver.receive({
+        payload,
+        headers: request.headers,
+        url: request.url,
+        method: request.method,
+      })
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.

@@ -12,6 +12,8 @@ export function jsonResponse(
   if (body === undefined || NULL_BODY_STATUSES.has(status)) {
     return new Response(null, { status, headers })
   }
+  // A handshake answered as text (Twitch's challenge) goes out as is; everything else is JSON.
+  if (typeof body === 'string') return new Response(body, { status, headers })
   return Response.json(body, { status, headers })
 }
 

@@ -75,7 +75,12 @@ export async function verifyRequest<TEvent = unknown>(
   const receiver = receiverFor(options)
   try {
     const body = await readBody(request, receiver.maxBodyBytes)
-    const outcome = await receiver.receive({ payload: body, headers: request.headers })
+    const outcome = await receiver.receive({
+      payload: body,
+      headers: request.headers,
+      url: request.url,
+      method: request.method,
+    })
     if (outcome.action === 'respond') {
       return {
         response: jsonResponse(outcome.status, outcome.body, outcome.headers),

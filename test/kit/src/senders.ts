@@ -17,3 +17,8 @@ const octokitUrl = new URL(
 )
 /** `@octokit/webhooks-methods`: GitHub's own `sign` and `verify`. */
 export const octokit = (await import(/* @vite-ignore */ octokitUrl.href)) as typeof OctokitMethods
+
+export { Paddle } from '@paddle/paddle-node-sdk'
+export { verifyKey as discordVerifyKey } from 'discord-interactions'
+export { WebhooksHelper as SquareWebhooksHelper } from 'square'
+export { default as twilio } from 'twilio'

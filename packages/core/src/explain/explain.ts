@@ -130,9 +130,10 @@ async function search(
 function readParts(
   scheme: Scheme,
   header: HeaderGetter,
+  url: string | undefined,
 ): { parts: SignedParts } | { error: WebhookVerificationError } {
   try {
-    return { parts: scheme.read(header) }
+    return { parts: scheme.read(header, { url }) }
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { error }
     return {
@@ -151,7 +152,7 @@ function causeFindings(causes: readonly Cause[]): Finding[] {
 /** Findings once a signature matched: what was undone, then the clock. */
 function matchFindings(context: Context, match: Match): Finding[] {
   const out = causeFindings(match.causes)
-  const read = readParts(match.scheme, context.header)
+  const read = readParts(match.scheme, context.header, context.url)
   const timestamp = 'parts' in read ? read.parts.timestamp : undefined
   if (timestamp !== undefined) {
     out.push(...clockFindings(timestamp, context.now, context.toleranceSeconds))
@@ -321,7 +322,7 @@ export async function explain(input: ExplainInput): Promise<Explanation> {
     bodies = [{ payload: raw, causes: [] }, ...(await bodyVariants(raw, header))]
   }
 
-  const read = readParts(scheme, header)
+  const read = readParts(scheme, header, context.url)
   const others = otherSchemesPresent(scheme, header)
   let matched = false
   if ('parts' in read && bodies.length > 0) {

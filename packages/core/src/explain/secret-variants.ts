@@ -15,9 +15,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** The HMAC key bytes the scheme derives from a secret, or undefined when it refuses it. */
 function keyBytes(scheme: Scheme, secret: string | Uint8Array): Uint8Array | undefined {
   try {
-    const key = scheme.key(secret)
+    const derived = scheme.key(secret)
+    const key = Array.isArray(derived) ? derived[0] : derived
     if (key instanceof Uint8Array) return key
-    return key.type === 'hmac-sha256' ? key.key : undefined
+    return key?.type === 'hmac-sha256' || key?.type === 'hmac-sha1' ? key.key : undefined
   } catch {
     return undefined
   }

@@ -26,13 +26,16 @@ export const signBodyOnly = (_parts: unknown, body: Chunk): Chunk[] => [body]
 
 /**
  * A decoded signature as the candidate list `read` returns: the value when it has the length of an
- * HMAC-SHA256 digest, else none (an undecodable or wrong-length value is never a match).
+ * HMAC-SHA256 digest (or `length`: 20 for HMAC-SHA1, 64 for Ed25519), else none (an undecodable or wrong-length value is never a match).
  *
  * @example
  * read: (header) => ({ signatures: hmacSignature(hexDecode(requiredHeader(header, 'x-acme-signature', 'X-Acme-Signature'))) })
  */
-export function hmacSignature(bytes: Uint8Array | undefined): Uint8Array[] {
-  return bytes?.byteLength === HMAC_SHA256_BYTES ? [bytes] : []
+export function hmacSignature(
+  bytes: Uint8Array | undefined,
+  length: number = HMAC_SHA256_BYTES,
+): Uint8Array[] {
+  return bytes?.byteLength === length ? [bytes] : []
 }
 
 /** A `Scheme` whose `key` and `content` may be left out. */

@@ -1,7 +1,7 @@
 import { WebhookVerificationError } from '../errors.js'
 import type { HeaderGetter } from '../headers.js'
 import { schemes } from './registry.js'
-import type { Scheme, SignedParts } from './types.js'
+import type { Scheme, SignedParts, SignedRequest } from './types.js'
 
 /**
  * Built-in schemes other than `configured` whose headers this request carries (their `read`
@@ -15,7 +15,7 @@ export function otherSchemesPresent(configured: Scheme, header: HeaderGetter): S
   for (const scheme of Object.values(schemes) as Scheme[]) {
     if (scheme === configured || scheme.name === configured.name) continue
     try {
-      scheme.read(header)
+      scheme.read(header, { url: undefined })
       out.push(scheme)
     } catch {
       // Not this scheme's headers.
@@ -25,13 +25,17 @@ export function otherSchemesPresent(configured: Scheme, header: HeaderGetter): S
 }
 
 /**
- * `scheme.read(header)`; a `MISSING_HEADER` it throws names the scheme the request's headers
+ * `scheme.read(header, request)`; a `MISSING_HEADER` it throws names the scheme the request's headers
  * belong to when they are another built-in scheme's (a Stripe-Signature sent to the default
  * scheme). The search runs on that error only, so verification pays nothing for it.
  */
-export function readSignedParts(scheme: Scheme, header: HeaderGetter): SignedParts {
+export function readSignedParts(
+  scheme: Scheme,
+  header: HeaderGetter,
+  request: SignedRequest,
+): SignedParts {
   try {
-    return scheme.read(header)
+    return scheme.read(header, request)
   } catch (error) {
     if (!(error instanceof WebhookVerificationError) || error.code !== 'MISSING_HEADER') throw error
     const others = otherSchemesPresent(scheme, header)

@@ -19,6 +19,10 @@ describe('scheme registry', () => {
       'github',
       'slack',
       'shopify',
+      'discord',
+      'twilio',
+      'square',
+      'paddle',
     ])
     for (const [name, scheme] of Object.entries(schemes)) {
       expect(resolveScheme(name as keyof typeof schemes)).toBe(scheme)
@@ -27,7 +31,7 @@ describe('scheme registry', () => {
   })
 
   it.each([
-    ['an unknown name', 'paddle'],
+    ['an unknown name', 'paypal'],
     ['an inherited name', 'toString'],
     [
       'an object without read',

@@ -1,16 +1,20 @@
+import { discordScheme } from './discord.js'
 import { githubScheme } from './github.js'
 import { hookguardScheme } from './hookguard.js'
+import { paddleScheme } from './paddle.js'
 import { shopifyScheme } from './shopify.js'
 import { slackScheme } from './slack.js'
+import { squareScheme } from './square.js'
 import { standardWebhooksScheme, svixScheme } from './standard-webhooks.js'
 import { stripeScheme } from './stripe.js'
+import { twilioScheme } from './twilio.js'
 import type { Scheme } from './types.js'
 
 /**
  * The built-in schemes, by name.
  *
  * @example
- * Object.keys(schemes) // ['hookguard', 'standard-webhooks', 'svix', 'stripe', 'github', 'slack', 'shopify']
+ * Object.keys(schemes) // ['hookguard', 'standard-webhooks', 'svix', 'stripe', 'github', 'slack', 'shopify', 'discord', …]
  */
 export const schemes = {
   hookguard: hookguardScheme,
@@ -20,6 +24,10 @@ export const schemes = {
   github: githubScheme,
   slack: slackScheme,
   shopify: shopifyScheme,
+  discord: discordScheme,
+  twilio: twilioScheme,
+  square: squareScheme,
+  paddle: paddleScheme,
 } as const satisfies Record<string, Scheme>
 
 /** A built-in scheme's name. */

@@ -18,6 +18,32 @@ export interface SignedParts {
   ed25519Signatures?: readonly Uint8Array[]
   /** Candidate ECDSA P-256 signatures as `r || s` (64 bytes; see `ecdsaDerToRaw`). */
   ecdsaSignatures?: readonly Uint8Array[]
+  /** The request URL, for schemes that sign it (`signsUrl`); error messages name it. */
+  url?: string | undefined
+  /** The body's SHA-256 as the sender states it (Twilio's `bodySHA256`); checked with the signature. */
+  bodySha256?: Uint8Array
+}
+
+/** What a scheme may read besides the headers. */
+export interface SignedRequest {
+  /** The full URL as the sender called it; `undefined` when the caller gave none. */
+  url: string | undefined
+}
+
+/** What a scheme's handshakes may use besides the event. */
+export interface ChallengeContext {
+  header: HeaderGetter
+  /** The first configured secret, as given (Zoom answers with an HMAC keyed by it). */
+  secret: string | Uint8Array
+}
+
+/**
+ * A request a sender makes that is not an event (a subscription check) and is answered as is:
+ * a string body is sent as `text/plain`, anything else as JSON.
+ */
+export interface HandshakeAnswer {
+  status: number
+  body: unknown
 }
 
 /** How a signature was made: `sign` tells the scheme so it can pick the version label. */
@@ -80,14 +106,16 @@ export interface Scheme {
    * Read the signature headers. Throws `WebhookVerificationError` with
    * `MISSING_HEADER`, `INVALID_SIGNATURE` or `INVALID_TIMESTAMP`; never anything else.
    */
-  read(header: HeaderGetter): SignedParts
+  read(header: HeaderGetter, request: SignedRequest): SignedParts
   /** The bytes that are signed, in order (the same for HMAC and Ed25519). */
   content(parts: SignedParts, body: Chunk): Chunk[]
   /**
-   * The key for one configured secret, computed once per secret and cached.
+   * The key for one configured secret, computed once per secret and cached; several when a
+   * sender may sign with the same secret in more than one way (Twilio: HMAC-SHA1 or SHA-256).
+   * `sign` uses the first.
    * Throws `TypeError` for a malformed secret (the message must not contain it).
    */
-  key(secret: string | Uint8Array): SchemeKey
+  key(secret: string | Uint8Array): SchemeKey | readonly SchemeKey[]
   /** The headers a sender attaches for a computed signature (lower-case names). */
   headers(input: SignatureInput): Record<string, string>
   /** Parse the verified body; the default is JSON. Throw anything for `INVALID_PAYLOAD`. */
@@ -98,7 +126,23 @@ export interface Scheme {
   eventType?(event: unknown, header: HeaderGetter): string | undefined
   /**
    * A handshake the sender expects answered instead of processed (Slack's `url_verification`
-   * echoes its `challenge`): the response body, or `undefined` for an ordinary event.
+   * echoes its `challenge`): the response body (a string is sent as `text/plain`), or
+   * `undefined` for an ordinary event. May return a promise.
    */
-  challenge?(event: unknown): unknown
+  challenge?(event: unknown, context: ChallengeContext): unknown
+  /**
+   * An unsigned request answered before any verification (Meta's `GET` with `hub.challenge`), or
+   * `undefined` to verify the request as usual. Called by adapters through the receiver.
+   */
+  handshake?(request: {
+    method: string
+    url: string | undefined
+    header: HeaderGetter
+  }): HandshakeAnswer | undefined
+  /** Whether the scheme signs the request URL: `verify` then needs `url`. */
+  readonly signsUrl?: boolean
+  /** The sender's own replay window in seconds, when it differs from the default 300. */
+  readonly toleranceSeconds?: number
+  /** Unix seconds of a timestamp signed inside the body (Linear's `webhookTimestamp`), checked after parsing. */
+  eventTimestamp?(event: unknown): number | undefined
 }

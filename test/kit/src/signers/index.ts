@@ -1,7 +1,15 @@
 export { signers } from './by-scheme.js'
+export {
+  DISCORD_KEYS,
+  type DiscordKeys,
+  type DiscordSignOptions,
+  discordKeys,
+  signDiscord,
+} from './discord.js'
 export { type GithubSignOptions, signGithub } from './github.js'
 export { hmac, type KitSigner, type KitSignOptions } from './hmac.js'
 export { signHookguard } from './hookguard.js'
+export { signPaddle } from './paddle.js'
 export { type ShopifySignOptions, signShopify } from './shopify.js'
 export { type SlackSignOptions, signSlack, slackForm } from './slack.js'
 export {
@@ -14,3 +22,4 @@ export {
   standardWebhooksKey,
 } from './standard-webhooks.js'
 export { signStripe } from './stripe.js'
+export { signSquare, signTwilio, type UrlSignOptions } from './url-signing.js'
