@@ -286,7 +286,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
     async receive(received) {
       const { payload, headers, method = 'POST' } = received
       const url = publicUrl === undefined ? received.url : atPublicUrl(publicUrl, received.url)
-      const request = url === received.url ? received : { ...received, url }
+      const request = url === undefined || url === received.url ? received : { ...received, url }
       const header = checked.scheme.handshake ? headerGetter(headers) : undefined
       const early = header && checked.scheme.handshake?.({ method, url, header })
       if (early !== undefined) return handshakeOutcome(early, undefined)
