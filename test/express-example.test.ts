@@ -123,6 +123,33 @@ describe('examples/express', () => {
     await vi.waitFor(() => expect(orders).toHaveLength(1))
   })
 
+  it('exposes /metrics: deliveries by code and status, handler runs by result, latency histograms', async () => {
+    const { base } = await recordingApp()
+    const body = JSON.stringify(order)
+    await postSigned(base, body)
+    await postSigned(base, body)
+    await postSigned(base, body, 'whsec_wrong')
+    const response = await fetch(`${base}/metrics`)
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/)
+    const text = await response.text()
+    expect(text).toContain(
+      'hookguard_deliveries_total{scheme="hookguard",code="RECEIVED",status="200"} 1\n',
+    )
+    expect(text).toContain(
+      'hookguard_deliveries_total{scheme="hookguard",code="DUPLICATE",status="200"} 1\n',
+    )
+    expect(text).toContain(
+      'hookguard_deliveries_total{scheme="hookguard",code="INVALID_SIGNATURE",status="401"} 1\n',
+    )
+    expect(text).toContain(
+      'hookguard_delivery_duration_seconds_count{scheme="hookguard",code="RECEIVED"} 1\n',
+    )
+    await vi.waitFor(async () => {
+      const later = await (await fetch(`${base}/metrics`)).text()
+      expect(later).toContain('hookguard_handler_runs_total{type="order.created",result="ok"} 1\n')
+    })
+  })
+
   it('reads comma-separated secrets from WEBHOOK_SECRET, with a dev default', () => {
     expect(secretsFromEnv({ WEBHOOK_SECRET: ' whsec_new , whsec_old ,' })).toEqual([
       'whsec_new',
