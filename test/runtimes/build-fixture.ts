@@ -69,10 +69,7 @@ async function buildPackage(name: string) {
 await buildPackage('core')
 await buildPackage('hono')
 await buildPackage('web')
-await symlink(
-  await realpath(join(root, 'packages/hono/node_modules/hono')),
-  join(out, 'node_modules/hono'),
-)
+await symlink(await realpath(join(root, 'node_modules/hono')), join(out, 'node_modules/hono'))
 
 const files: Record<string, string> = {
   'app.js': `import { webhook } from '@hookguard/hono'
