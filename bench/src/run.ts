@@ -9,6 +9,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { benchBullmqWorker } from './bullmq-worker.js'
 import { benchHttp } from './http.js'
+import { benchInboxHttp } from './inbox-http.js'
 import { machine } from './machine.js'
 import { budget } from './measure.js'
 import { benchMemoryStore } from './memory-store.js'
@@ -40,6 +41,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['Redis store', benchRedis],
   ['memory store', benchMemoryStore],
   ['bullmq worker', benchBullmqWorker],
+  ['bullmq inbox over HTTP', benchInboxHttp],
 ]
 
 const settings = budget(smoke)
