@@ -5,7 +5,11 @@ export { deferBackground } from './background.js'
 export {
   assertDeclaredLength,
   BodyCollector,
+  type BodyReadOptions,
+  bodyTimeout,
+  checkBodyTimeout,
   checkMaxBodyBytes,
+  DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   type NodeReadableLike,
   payloadTooLarge,
@@ -13,6 +17,7 @@ export {
   readNodeStream,
   readWebStream,
 } from './body.js'
+export { DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './drain.js'
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
 export { checkLogger } from './logger.js'
 export { outcomeReporter } from './outcome-hook.js'

@@ -9,6 +9,7 @@ import {
   readNodeStream,
   readWebStream,
 } from './body.js'
+import { DRAIN_MAX_BYTES } from './drain.js'
 
 const bytes = (n: number) => new Uint8Array(n).fill(7)
 
@@ -43,14 +44,57 @@ describe('readNodeStream', () => {
     )
   })
 
-  it('rejects as soon as the limit is passed, and drains the rest', async () => {
+  it('reads the rest of an oversized body away before it rejects, so the sender can read the 413', async () => {
     const stream = new PassThrough()
-    const read = readNodeStream(stream, 8)
+    let rejected = false
+    const read = readNodeStream(stream, 8).catch((error: unknown) => {
+      rejected = true
+      throw error
+    })
     stream.write(bytes(5))
     stream.write(bytes(5))
-    await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
+    stream.write(bytes(1_000_000))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(rejected).toBe(false)
     stream.end(bytes(1_000_000))
-    await new Promise((resolve) => stream.on('end', resolve))
+    await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
+    expect(stream.readableEnded).toBe(true)
+  })
+
+  it('drains a declared oversized body without collecting it, then rejects', async () => {
+    const stream = new PassThrough()
+    const read = readNodeStream(stream, 8, { declaredLength: '20' })
+    stream.end(bytes(20))
+    await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
+    expect(stream.readableEnded).toBe(true)
+  })
+
+  it(`cuts a body far past the drain bound (${DRAIN_MAX_BYTES / 1024 / 1024} MiB) and destroys it, never buffering it`, async () => {
+    let produced = 0
+    const chunk = Buffer.alloc(1024 * 1024)
+    const endless = new Readable({
+      read() {
+        produced += chunk.length
+        this.push(chunk)
+      },
+    })
+    const heapBefore = process.memoryUsage().arrayBuffers
+    await expectCode(readNodeStream(endless, 1024), 'PAYLOAD_TOO_LARGE')
+    expect(produced).toBeGreaterThan(DRAIN_MAX_BYTES)
+    expect(produced).toBeLessThan(DRAIN_MAX_BYTES + 32 * 1024 * 1024)
+    // Read and dropped: not 64 MiB more held.
+    expect(process.memoryUsage().arrayBuffers - heapBefore).toBeLessThan(32 * 1024 * 1024)
+    await new Promise((resolve) => endless.once('close', resolve))
+    expect(endless.destroyed).toBe(true)
+  })
+
+  it('rejects a body still arriving at the deadline with BODY_TIMEOUT, and destroys it after the grace', async () => {
+    const slow = new PassThrough()
+    slow.write(bytes(1))
+    await expectCode(readNodeStream(slow, 100, { timeoutMs: 50 }), 'BODY_TIMEOUT', 408)
+    expect(slow.destroyed).toBe(false)
+    await new Promise((resolve) => slow.once('close', resolve))
+    expect(slow.destroyed).toBe(true)
   })
 
   it('turns a stream error or an early close into RequestAbortedError, and survives late errors', async () => {
@@ -79,6 +123,28 @@ describe('readWebStream', () => {
     await expect(readWebStream(stream(bytes(2), bytes(3)), 5)).resolves.toEqual(bytes(5))
     await expect(readWebStream(null, 5)).resolves.toEqual(new Uint8Array())
     await expectCode(readWebStream(stream(bytes(4), bytes(4)), 5), 'PAYLOAD_TOO_LARGE')
+    await expectCode(
+      readWebStream(stream(bytes(4), bytes(4)), 5, { declaredLength: '8' }),
+      'PAYLOAD_TOO_LARGE',
+    )
+  })
+
+  it('reads an oversized body to its end before it rejects', async () => {
+    let pulled = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++
+        if (pulled > 100) controller.close()
+        else controller.enqueue(bytes(10))
+      },
+    })
+    await expectCode(readWebStream(body, 5), 'PAYLOAD_TOO_LARGE')
+    expect(pulled).toBe(101)
+  })
+
+  it('rejects a body still arriving at the deadline with BODY_TIMEOUT', async () => {
+    const never = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) })
+    await expectCode(readWebStream(never, 5, { timeoutMs: 50 }), 'BODY_TIMEOUT', 408)
   })
 
   it('answers RAW_BODY_UNAVAILABLE for a stream someone else is reading', async () => {

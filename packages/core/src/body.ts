@@ -1,3 +1,4 @@
+import { cutAfterGrace, drainNode, drainWebReader } from './drain.js'
 import { utf8Encode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
 
@@ -9,6 +10,18 @@ export function checkMaxBodyBytes(value: number | undefined): number {
   if (value === undefined) return DEFAULT_MAX_BODY_BYTES
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new TypeError('maxBodyBytes must be a positive whole number of bytes')
+  }
+  return value
+}
+
+/** The adapters' default body deadline: 10 s (senders send the whole body at once). */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000
+
+/** Validates a `bodyTimeoutMs` option. */
+export function checkBodyTimeout(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_BODY_TIMEOUT_MS
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError('bodyTimeoutMs must be a positive whole number of milliseconds')
   }
   return value
 }
@@ -68,13 +81,28 @@ export class BodyCollector {
   }
 }
 
+/** How a body is read besides its size limit. */
+export interface BodyReadOptions {
+  /** The request's `Content-Length`: over the limit, the body is refused without collecting it. */
+  declaredLength?: string | null | undefined
+  /** How long the whole body may take to arrive; past it `BODY_TIMEOUT` (408). Default: no bound. */
+  timeoutMs?: number | undefined
+}
+
+function declaredTooLarge(declared: string | null | undefined, maxBytes: number): boolean {
+  return !!declared && /^\d+$/.test(declared) && Number(declared) > maxBytes
+}
+
 /**
- * Reads a Web `ReadableStream` body within the limit, cancelling it once the limit is passed.
- * A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang.
+ * Reads a Web `ReadableStream` body within the limit. Past the limit (or with a declared length
+ * over it) it reads the rest away within the drain bounds (see `drain.ts`), never buffering it,
+ * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413; past
+ * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang.
  */
 export async function readWebStream(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number,
+  options: BodyReadOptions = {},
 ): Promise<Uint8Array> {
   if (stream === null) return new Uint8Array()
   if (stream.locked) {
@@ -83,20 +111,55 @@ export async function readWebStream(
       'The request body was already read by something else; read it with hookguard first',
     )
   }
-  const collector = new BodyCollector(maxBytes)
   const reader = stream.getReader()
+  if (declaredTooLarge(options.declaredLength, maxBytes)) {
+    await drainWebReader(reader)
+    throw payloadTooLarge(maxBytes)
+  }
+  const collector = new BodyCollector(maxBytes)
+  const deadline = options.timeoutMs === undefined ? undefined : startDeadline(options.timeoutMs)
   try {
     for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return collector.bytes()
+      const read = reader.read()
+      const { done, value } = deadline ? await Promise.race([read, deadline.passed]) : await read
+      if (done) {
+        reader.releaseLock()
+        return collector.bytes()
+      }
       collector.push(value)
     }
   } catch (error) {
-    await reader.cancel().catch(() => {})
+    if (error instanceof WebhookVerificationError && error.code === 'PAYLOAD_TOO_LARGE') {
+      await drainWebReader(reader)
+    } else if (error instanceof WebhookVerificationError && error.code === 'BODY_TIMEOUT') {
+      // Cancelling now could close the connection (a Node bridge destroys the request) before the
+      // 408 is written: cancel once the answer is out.
+      cutAfterGrace(() => void reader.cancel().catch(ignore))
+    } else {
+      await reader.cancel().catch(() => {})
+    }
     throw error
   } finally {
-    reader.releaseLock()
+    deadline?.clear()
   }
+}
+
+/** A timer that rejects `passed` with `BODY_TIMEOUT`; `clear` it once the body is in. */
+function startDeadline(timeoutMs: number): { passed: Promise<never>; clear(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const passed = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs)
+  })
+  passed.catch(ignore)
+  return { passed, clear: () => clearTimeout(timer) }
+}
+
+/** `BODY_TIMEOUT`: the body was still arriving at the deadline (a slow client or a broken proxy). */
+export function bodyTimeout(timeoutMs: number): WebhookVerificationError {
+  return new WebhookVerificationError(
+    'BODY_TIMEOUT',
+    `The body took longer than ${timeoutMs} ms to arrive (bodyTimeoutMs)`,
+  )
 }
 
 /**
@@ -125,30 +188,53 @@ export interface NodeReadableLike {
   // biome-ignore lint/suspicious/noExplicitAny: matches Node's own listener type
   off(event: string, listener: (...args: any[]) => void): unknown
   resume(): unknown
+  pause?(): unknown
+  destroy?(): unknown
+  readableEnded?: boolean
+  destroyed?: boolean
 }
 
 function ignore(): void {}
 
 /**
- * Reads a Node readable within the limit. Settles on every path (end, error, close), so a request
- * never hangs here. Past the limit it rejects with `PAYLOAD_TOO_LARGE` at once and lets the rest
- * flow by unread: pausing would stall the client's upload before it reads the 413, and destroying
- * the socket could lose the 413 itself (answer it with `Connection: close`).
+ * Reads a Node readable within the limit. Settles on every path (end, error, close, deadline), so
+ * a request never hangs here. Past the limit (or with a declared length over it) it reads the rest
+ * away within the drain bounds (see `drain.ts`), never buffering it, then rejects with
+ * `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 instead of a reset. Past
+ * `timeoutMs` it rejects with `BODY_TIMEOUT`. Either way, when the body has not ended
+ * (`readableEnded`), answer with `Connection: close`: the stream is destroyed a second later if
+ * nothing closed it.
  *
  * @example
- * const raw = await readNodeStream(req, 1024 * 1024)
+ * const raw = await readNodeStream(req, 1024 * 1024, {
+ *   declaredLength: req.headers['content-length'],
+ *   timeoutMs: 10_000,
+ * })
  */
-export function readNodeStream(stream: NodeReadableLike, maxBytes: number): Promise<Uint8Array> {
+export function readNodeStream(
+  stream: NodeReadableLike,
+  maxBytes: number,
+  options: BodyReadOptions = {},
+): Promise<Uint8Array> {
+  if (declaredTooLarge(options.declaredLength, maxBytes)) {
+    stream.on('error', ignore)
+    return drainNode(stream).then(() => Promise.reject(payloadTooLarge(maxBytes)))
+  }
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(maxBytes)
-    const settle = (error: unknown, bytes?: Uint8Array) => {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const detach = () => {
+      clearTimeout(timer)
       stream.off('data', onData)
       stream.off('end', onEnd)
       stream.off('error', onError)
       stream.off('close', onClose)
-      // A late error (the client resets after our 413, say) must find a listener, or it would be
-      // an uncaught exception.
+      // A late error (the client resets after our answer, say) must find a listener, or it would
+      // be an uncaught exception.
       stream.on('error', ignore)
+    }
+    const settle = (error: unknown, bytes?: Uint8Array) => {
+      detach()
       if (bytes) resolve(bytes)
       else reject(error)
     }
@@ -156,8 +242,8 @@ export function readNodeStream(stream: NodeReadableLike, maxBytes: number): Prom
       try {
         collector.push(typeof chunk === 'string' ? utf8Encode(chunk) : chunk)
       } catch (error) {
-        settle(error)
-        stream.resume()
+        detach()
+        void drainNode(stream).then(() => reject(error))
       }
     }
     function onEnd() {
@@ -173,5 +259,14 @@ export function readNodeStream(stream: NodeReadableLike, maxBytes: number): Prom
     stream.on('end', onEnd)
     stream.on('error', onError)
     stream.on('close', onClose)
+    const { timeoutMs } = options
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        settle(bodyTimeout(timeoutMs))
+        // The answer closes the connection; this frees the socket should nothing answer.
+        stream.pause?.()
+        cutAfterGrace(() => stream.destroy?.())
+      }, timeoutMs)
+    }
   })
 }

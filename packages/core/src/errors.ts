@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'TIMESTAMP_EXPIRED'
   | 'INVALID_PAYLOAD'
   | 'PAYLOAD_TOO_LARGE'
+  | 'BODY_TIMEOUT'
   | 'RAW_BODY_UNAVAILABLE'
 
 /** The HTTP status an adapter answers for each code. */
@@ -16,6 +17,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   TIMESTAMP_EXPIRED: 401,
   INVALID_PAYLOAD: 400,
   PAYLOAD_TOO_LARGE: 413,
+  BODY_TIMEOUT: 408,
   RAW_BODY_UNAVAILABLE: 500,
 }
 

@@ -1,5 +1,5 @@
 import { type Answer, type AnswerStatus, answerFor } from './answers.js'
-import { checkMaxBodyBytes } from './body.js'
+import { checkBodyTimeout, checkMaxBodyBytes } from './body.js'
 import { type ErrorCode, WebhookVerificationError } from './errors.js'
 import { createDiagnoser, diagnoseByDefault } from './explain/diagnose.js'
 import { type HeadersInput, headerGetter } from './headers.js'
@@ -34,6 +34,11 @@ export interface ReceiverOptions<E = unknown>
     Omit<ProcessorOptions<E>, 'on'> {
   /** Largest accepted body in bytes; default 1 MiB. Enforced while the body streams in. */
   maxBodyBytes?: number
+  /**
+   * How long the whole body may take to arrive, in milliseconds; default 10 s. Past it the answer
+   * is `408 BODY_TIMEOUT` and the connection is closed: nothing reaches a handler or the store.
+   */
+  bodyTimeoutMs?: number
   /** Handlers keyed by event type; without them (or an inbox) the adapter only verifies. */
   on?: Handlers<E>
   /** Durable storage for verified events; exclusive with `on` (workers run the handlers). */
@@ -79,6 +84,8 @@ export type Outcome =
 /** The framework-independent half of every adapter. */
 export interface Receiver {
   readonly maxBodyBytes: number
+  /** The body deadline adapters read bodies with (`bodyTimeoutMs`). */
+  readonly bodyTimeoutMs: number
   /** Verify a raw body; rejects with `WebhookVerificationError` for the adapter to map. */
   receive(request: ReceivedRequest): Promise<Outcome>
   /**
@@ -185,6 +192,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
   const checked = checkVerifyOptions(options)
   const publicUrl = checkPublicUrl(options.publicUrl)
   const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes)
+  const bodyTimeoutMs = checkBodyTimeout(options.bodyTimeoutMs)
   checkModes(options)
   const logger = checkLogger(options.logger)
   const report = outcomeReporter(options.onOutcome, logger)
@@ -283,6 +291,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
 
   return {
     maxBodyBytes,
+    bodyTimeoutMs,
     async receive(received) {
       const { payload, headers, method = 'POST' } = received
       const url = publicUrl === undefined ? received.url : atPublicUrl(publicUrl, received.url)

@@ -82,7 +82,7 @@ export function webhook<TEvent = unknown>(
     }
     const answered = () => handedOver || res.headersSent
 
-    readRawBody(req, receiver.maxBodyBytes)
+    readRawBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
       .then((payload) =>
         receiver.receive({
           payload,
@@ -95,10 +95,9 @@ export function webhook<TEvent = unknown>(
         (outcome) => deliver(outcome, req, res, nextOnce),
         async (error: unknown) => {
           if (!(error instanceof WebhookVerificationError)) return nextOnce(error)
-          // The rest of an oversized body was never read; closing the connection after the 413
-          // spares reading it, and Node only closes once the response is written.
-          if (error.code === 'PAYLOAD_TOO_LARGE' && !req.readableEnded)
-            res.set('Connection', 'close')
+          // Core reads an oversized body away (within bounds) before it rejects; a body it gave
+          // up on (past those bounds, or the deadline) leaves the connection unusable: close it.
+          if (!req.readableEnded) res.set('Connection', 'close')
           if (onError) {
             await onError(error, req, res, nextOnce)
             if (answered()) return

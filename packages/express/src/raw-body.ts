@@ -1,11 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
-import {
-  assertDeclaredLength,
-  payloadTooLarge,
-  RequestAbortedError,
-  readNodeStream,
-} from '@hookguard/core/adapter'
+import { payloadTooLarge, RequestAbortedError, readNodeStream } from '@hookguard/core/adapter'
 
 // Registered, so the ESM and CJS builds of this package find each other's copy.
 const RAW_BODY = Symbol.for('hookguard.express.rawBody')
@@ -73,21 +68,34 @@ function keptBytes(req: BodyCarrier): Uint8Array | undefined {
   return undefined
 }
 
-/** The exact body bytes, within `maxBytes`; see `keptBytes` for where they come from. */
-export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+/**
+ * The exact body bytes, within `maxBytes` and `timeoutMs`; see `keptBytes` for where they come
+ * from. A stream is read by core's reader (an oversized body is drained before the 413 is read).
+ */
+export function readRawBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  timeoutMs?: number,
+): Promise<Uint8Array> {
   try {
     const kept = keptBytes(req)
     if (kept !== undefined) return Promise.resolve(withinLimit(kept, maxBytes))
     if (req.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
-    assertDeclaredLength(req.headers['content-length'], maxBytes)
   } catch (error) {
     return Promise.reject(error)
   }
-  return readStream(req, maxBytes)
+  return readStream(req, maxBytes, timeoutMs)
 }
 
-async function readStream(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
-  const bytes = await readNodeStream(req, maxBytes)
+async function readStream(
+  req: IncomingMessage,
+  maxBytes: number,
+  timeoutMs: number | undefined,
+): Promise<Uint8Array> {
+  const bytes = await readNodeStream(req, maxBytes, {
+    declaredLength: req.headers['content-length'],
+    timeoutMs,
+  })
   // Kept like keepRawBody does, so a second webhook() on the same request (say app.use plus the
   // route) verifies the same bytes instead of finding the stream spent.
   ;(req as BodyCarrier)[RAW_BODY] = bytes

@@ -18,6 +18,7 @@ vi.mock('@hookguard/core/adapter', async (importOriginal) => {
       const real = core.createReceiver(options)
       return {
         maxBodyBytes: real.maxBodyBytes,
+        bodyTimeoutMs: real.bodyTimeoutMs,
         close: (options) => real.close(options),
         async receive(input) {
           const verified = await real.receive(input)

@@ -69,7 +69,8 @@ describe.each(versions)('$name', ({ fastify }) => {
       const raw = bytes(1025)
       const res = await post(app, '/small', raw, signedJson(raw))
       await expectRejected(res, 413, 'PAYLOAD_TOO_LARGE')
-      expect(res.headers.connection).toBe('close')
+      // The body was read away before the 413, so the connection stays usable.
+      expect(res.headers.connection).not.toBe('close')
       expect(calls.webhook).toBe(0)
     })
 

@@ -1,4 +1,5 @@
-import { checkMaxBodyBytes } from '@hookguard/core/adapter'
+import { WebhookVerificationError } from '@hookguard/core'
+import { checkBodyTimeout, checkMaxBodyBytes, readNodeStream } from '@hookguard/core/adapter'
 import type {
   FastifyContextConfig,
   FastifyPluginAsync,
@@ -14,7 +15,7 @@ import {
   type RouteWebhook,
   routeWebhook,
 } from './options.js'
-import { errorHandler, rawBodyUnavailable, verifyHook } from './route-hooks.js'
+import { errorHandler, RefusedBody, rawBodyUnavailable, verifyHook } from './route-hooks.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,6 +33,9 @@ declare module 'fastify' {
 // guard below tells a wired route from one the plugin never saw.
 const WIRED = Symbol('hookguard.fastify.route')
 type WiredConfig = FastifyContextConfig & { [WIRED]?: RouteWebhook }
+
+/** The body stream a content-type parser gets (the request, or a preParsing hook's stream). */
+type RawPayload = Parameters<preParsingHookHandler>[2]
 
 function asArray<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return []
@@ -75,14 +79,29 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
   })
   if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
 
-  // The scope's only parser: every content type, and none, arrives as the raw bytes. Each route
-  // sets its own `bodyLimit` to its `maxBodyBytes`; this one covers a route the plugin never saw.
+  // The scope's only parser: every content type, and none, arrives as the raw bytes, read by core's
+  // reader within the route's `maxBodyBytes` and `bodyTimeoutMs`. A body refused for its size or
+  // its deadline is handed on as a RefusedBody, not as a parser error: Fastify closes the
+  // connection after a parser error, which resets a sender still uploading before it reads the
+  // 413, while core reads the rest away within its bounds.
+  const scopeMaxBytes = checkMaxBodyBytes(pluginOptions.maxBodyBytes)
+  const scopeTimeoutMs = checkBodyTimeout(pluginOptions.bodyTimeoutMs)
   fastify.removeAllContentTypeParsers()
-  fastify.addContentTypeParser(
-    '*',
-    { parseAs: 'buffer', bodyLimit: checkMaxBodyBytes(pluginOptions.maxBodyBytes) },
-    (_request, body, done) => done(null, body),
-  )
+  fastify.addContentTypeParser('*', async (request: FastifyRequest, payload: RawPayload) => {
+    const receiver = (request.routeOptions.config as WiredConfig)[WIRED]?.receiver
+    try {
+      const bytes = await readNodeStream(payload, receiver?.maxBodyBytes ?? scopeMaxBytes, {
+        declaredLength: request.headers['content-length'],
+        timeoutMs: receiver?.bodyTimeoutMs ?? scopeTimeoutMs,
+      })
+      return Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    } catch (error) {
+      if (error instanceof WebhookVerificationError) return new RefusedBody(error)
+      throw error
+    }
+  })
 
   fastify.addHook('onRoute', (routeOptions) => {
     const config: WiredConfig = routeOptions.config ?? {}

@@ -6,33 +6,9 @@ import { sendFailure, sendOutcome } from './respond.js'
 
 const EMPTY = new Uint8Array(0)
 
-/** How much of an oversized body is read and dropped before the 413, and for how long at most. */
-const DISCARD_MAX_BYTES = 8 * 1024 * 1024
-const DISCARD_MAX_MS = 5_000
-
-/** Reads and drops the rest of a request body, up to the bounds above; never rejects. */
-function discardRest(
-  stream: NodeJS.ReadableStream & { readableEnded?: boolean; destroyed?: boolean },
-) {
-  if (stream.readableEnded || stream.destroyed) return Promise.resolve()
-  return new Promise<void>((resolve) => {
-    let seen = 0
-    const done = () => {
-      clearTimeout(timer)
-      stream.removeListener('data', count)
-      resolve()
-    }
-    const count = (chunk: { length: number }) => {
-      seen += chunk.length
-      if (seen > DISCARD_MAX_BYTES) done()
-    }
-    const timer = setTimeout(done, DISCARD_MAX_MS)
-    stream.on('data', count)
-    stream.once('end', done)
-    stream.once('close', done)
-    stream.once('error', done)
-    stream.resume()
-  })
+/** A body core's reader refused (too large, or past the deadline), handed on by the parser. */
+export class RefusedBody {
+  constructor(readonly error: WebhookVerificationError) {}
 }
 
 /** The body stream or the parsed body is gone: the message names the fix. */
@@ -46,10 +22,16 @@ export function rawBodyUnavailable(): WebhookVerificationError {
 }
 
 /** The raw bytes the scope's parser handed over; an empty body when Fastify parsed none. */
-function rawBody(request: FastifyRequest): Uint8Array {
+function rawBody(request: FastifyRequest, reply: FastifyReply): Uint8Array {
   const { body } = request
   if (body === undefined || body === null) return EMPTY
   if (Buffer.isBuffer(body)) return body
+  if (body instanceof RefusedBody) {
+    // Core reads an oversized body away (within bounds) before it refuses it; a body it gave up
+    // on (past those bounds, or the deadline) leaves the connection unusable: close it.
+    if (!request.raw.readableEnded) reply.header('connection', 'close')
+    throw body.error
+  }
   throw rawBodyUnavailable()
 }
 
@@ -65,7 +47,7 @@ export async function verifyHook(
   let outcome: Outcome
   try {
     outcome = await route.receiver.receive({
-      payload: rawBody(request),
+      payload: rawBody(request, reply),
       headers: request.headers,
       url: `${request.protocol}://${request.host ?? request.hostname}${request.url}`,
       method: request.method,
@@ -92,12 +74,13 @@ type ErrorHandler = (error: FastifyError, request: FastifyRequest, reply: Fastif
 export function errorHandler(route: RouteWebhook, own: ErrorHandler | undefined): ErrorHandler {
   return function hookguardErrorHandler(this: unknown, error, request, reply) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // Close rather than parse the rest to find the next request (Fastify 5 says so itself;
-      // Fastify 4 does for a declared length only), but discard what is still arriving first,
-      // within a bound, so a sender still uploading can read the 413 instead of a reset.
-      reply.header('connection', 'close')
-      return discardRest(request.raw).then(() =>
-        sendFailure(payloadTooLarge(route.receiver.maxBodyBytes), request, reply, route.onError),
+      // Not from the scope's own parser (core's reader hands on a RefusedBody), but a parser
+      // added around it may still throw it: answer it in hookguard's shape.
+      return sendFailure(
+        payloadTooLarge(route.receiver.maxBodyBytes),
+        request,
+        reply,
+        route.onError,
       )
     }
     if (error instanceof WebhookVerificationError) {

@@ -121,7 +121,7 @@ describe('the body stays readable after webhook()', () => {
 })
 
 describe('body size limit, enforced while streaming', () => {
-  it('refuses a streamed body without Content-Length once it passes the limit (413)', async () => {
+  it('refuses a streamed body without Content-Length past the limit (413), reading the rest away first', async () => {
     const { stream, state } = countingStream(50 * MiB)
     const { app, handled } = guarded(undefined)
     const response = await app.request('/webhooks', {
@@ -132,14 +132,13 @@ describe('body size limit, enforced while streaming', () => {
     } as RequestInit)
     expect(response.status).toBe(413)
     expect((await codeOf(response)).code).toBe('PAYLOAD_TOO_LARGE')
-    // Read up to the limit plus what the stream had queued, then cancelled: never 50 MiB.
-    expect(state.pulled).toBeGreaterThan(MiB)
-    expect(state.pulled).toBeLessThanOrEqual(MiB + 4 * 64 * 1024)
-    expect(state.cancelled).toBe(true)
+    // Read to its end and dropped (within core's drain bound, 64 MiB), so a sender still
+    // uploading reads the 413; core's body tests cover the cut past the bound.
+    expect(state.pulled).toBe(50 * MiB)
     expect(handled()).toBe(0)
   })
 
-  it('refuses a declared 50 MiB body from its Content-Length without reading it (413)', async () => {
+  it('refuses a declared 50 MiB body from its Content-Length without collecting it (413)', async () => {
     const { stream, state } = countingStream(50 * MiB)
     const { app, handled } = guarded(undefined)
     const response = await app.request('/webhooks', {
@@ -150,8 +149,8 @@ describe('body size limit, enforced while streaming', () => {
     } as RequestInit)
     expect(response.status).toBe(413)
     expect((await codeOf(response)).code).toBe('PAYLOAD_TOO_LARGE')
-    // At most the one chunk a ReadableStream pulls on its own when it is created.
-    expect(state.pulled).toBeLessThanOrEqual(64 * 1024)
+    // Read away, never collected, before the answer (see core's drain bounds).
+    expect(state.pulled).toBe(50 * MiB)
     expect(handled()).toBe(0)
   })
 

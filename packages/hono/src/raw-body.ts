@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { assertDeclaredLength, payloadTooLarge, readWebStream } from '@hookguard/core/adapter'
+import { payloadTooLarge, readWebStream } from '@hookguard/core/adapter'
 import { utf8Encode } from '@hookguard/core/scheme'
 import type { HonoRequest } from 'hono'
 
@@ -63,8 +63,12 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
  * `c.req.text()`, `c.req.json()` and `c.req.arrayBuffer()` keep working in later handlers.
  * A body an earlier middleware already read is taken from the cache when the cache holds its bytes.
  */
-export async function readRawBody(req: HonoRequest, maxBytes: number): Promise<RawBody> {
-  assertDeclaredLength(req.raw.headers.get('content-length'), maxBytes)
+export async function readRawBody(
+  req: HonoRequest,
+  maxBytes: number,
+  timeoutMs?: number,
+): Promise<RawBody> {
+  const declaredLength = req.raw.headers.get('content-length')
   const cache = req.bodyCache as Cache
   const cached = await cachedBytes(cache)
   if (cached) {
@@ -84,7 +88,7 @@ export async function readRawBody(req: HonoRequest, maxBytes: number): Promise<R
   }
   // A parsed entry next to an unread stream (Hono 4.12's parseBody() caches `{}` for JSON without
   // reading anything) leaves the bytes where they were: read them.
-  const bytes = await readWebStream(raw.body, maxBytes)
+  const bytes = await readWebStream(raw.body, maxBytes, { declaredLength, timeoutMs })
   cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
   return { bytes, source: 'stream' }
 }

@@ -64,7 +64,7 @@ export function webhook<TEvent = unknown>(
     let source: RawBodySource | undefined
     let outcome: Outcome
     try {
-      const body = await readRawBody(c.req, receiver.maxBodyBytes)
+      const body = await readRawBody(c.req, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
       source = body.source
       outcome = await receiver.receive({
         payload: body.bytes,

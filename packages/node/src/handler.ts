@@ -71,11 +71,9 @@ export function webhookHandler<TEvent = unknown>(
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    // The rest of an oversized body is left unread; closing after the 413 spares reading it, and
-    // Node only closes once the response is written.
-    if (error.code === 'PAYLOAD_TOO_LARGE' && !req.readableEnded) {
-      res.setHeader('connection', 'close')
-    }
+    // Core reads an oversized body away (within bounds) before it rejects; a body it gave up on
+    // (past those bounds, or the deadline) leaves the connection unusable: close it.
+    if (!req.readableEnded) res.setHeader('connection', 'close')
     if (onError) {
       await onError(error, req, res)
       if (res.headersSent || res.writableEnded) return
@@ -110,7 +108,7 @@ export function webhookHandler<TEvent = unknown>(
     try {
       let outcome: Outcome
       try {
-        const payload = await readRawBody(req, receiver.maxBodyBytes)
+        const payload = await readRawBody(req, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
         outcome = await receiver.receive({
           payload,
           headers: req.headers,

@@ -1,11 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
-import {
-  assertDeclaredLength,
-  payloadTooLarge,
-  RequestAbortedError,
-  readNodeStream,
-} from '@hookguard/core/adapter'
+import { payloadTooLarge, RequestAbortedError, readNodeStream } from '@hookguard/core/adapter'
 
 /** Fields some hosts set once they have read the body (Google Cloud Functions, Firebase: `rawBody`). */
 interface BodyCarrier extends IncomingMessage {
@@ -28,7 +23,11 @@ function unavailable(): WebhookVerificationError {
  * core's reader (refused at once when `Content-Length` declares too much, cut off while streaming
  * otherwise). A stream something else consumed is `RAW_BODY_UNAVAILABLE`, never a hang.
  */
-export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+export function readRawBody(
+  req: IncomingMessage,
+  maxBytes: number,
+  timeoutMs?: number,
+): Promise<Uint8Array> {
   try {
     const { rawBody } = req as BodyCarrier
     if (rawBody instanceof Uint8Array || typeof rawBody === 'string') {
@@ -39,9 +38,8 @@ export function readRawBody(req: IncomingMessage, maxBytes: number): Promise<Uin
     if (req.readableEnded || req.readableDidRead || req.readableFlowing === true)
       throw unavailable()
     if (req.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
-    assertDeclaredLength(req.headers['content-length'], maxBytes)
   } catch (error) {
     return Promise.reject(error)
   }
-  return readNodeStream(req, maxBytes)
+  return readNodeStream(req, maxBytes, { declaredLength: req.headers['content-length'], timeoutMs })
 }

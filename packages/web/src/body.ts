@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { assertDeclaredLength, RequestAbortedError, readWebStream } from '@hookguard/core/adapter'
+import { RequestAbortedError, readWebStream } from '@hookguard/core/adapter'
 
 /**
  * The exact body bytes within `maxBytes`: refused at once when `Content-Length` declares too
@@ -7,8 +7,11 @@ import { assertDeclaredLength, RequestAbortedError, readWebStream } from '@hookg
  * `RAW_BODY_UNAVAILABLE`; a stream that fails midway (the client went away) is a
  * `RequestAbortedError`.
  */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  assertDeclaredLength(request.headers.get('content-length'), maxBytes)
+export async function readBody(
+  request: Request,
+  maxBytes: number,
+  timeoutMs?: number,
+): Promise<Uint8Array> {
   if (request.bodyUsed) {
     throw new WebhookVerificationError(
       'RAW_BODY_UNAVAILABLE',
@@ -18,7 +21,10 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
     )
   }
   try {
-    return await readWebStream(request.body, maxBytes)
+    return await readWebStream(request.body, maxBytes, {
+      declaredLength: request.headers.get('content-length'),
+      timeoutMs,
+    })
   } catch (error) {
     if (error instanceof WebhookVerificationError) throw error
     throw new RequestAbortedError(

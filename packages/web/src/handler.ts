@@ -36,7 +36,7 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
   return async function hookguardWebhook(request, context) {
     let outcome: Outcome
     try {
-      const payload = await readBody(request, receiver.maxBodyBytes)
+      const payload = await readBody(request, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
       outcome = await receiver.receive({
         payload,
         headers: request.headers,

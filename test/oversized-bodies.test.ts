@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MiB, SECRET } from '@hookguard/test-kit'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allAdapters, type RunningApp } from './support/adapters.js'
+import {
+  curlClient,
+  type Framing,
+  fetchClient,
+  nodeHttpClient,
+  type Read,
+  sendThenReadClient,
+} from './support/oversized.js'
+
+// Every adapter's 413 must reach the sender, whatever its client and however it frames the body:
+// core reads an oversized body away (within DRAIN_MAX_BYTES / DRAIN_MAX_MS) before answering, so a
+// sender still uploading is not reset. HOOKGUARD_413_TRIES=100 runs each case 100 times (what the
+// issue asks; about ten minutes on a loaded 2-core machine, most of it undici and curl pushing
+// 50 MiB). By default each case runs a few times, so the file stays under a minute or two.
+const FULL = Number(process.env.HOOKGUARD_413_TRIES ?? 0)
+
+type Client = 'send-then-read' | 'node:http' | 'fetch' | 'curl'
+const CLIENTS: Client[] = ['send-then-read', 'node:http', 'fetch', 'curl']
+const FRAMINGS: Framing[] = ['declared', 'chunked']
+const SIZES = [2 * MiB, 50 * MiB]
+
+function tries(client: Client, size: number): number {
+  if (FULL > 0) return FULL
+  // 50 MiB takes undici and curl about two seconds each here; curl is also a process per try.
+  if (size > 2 * MiB) return client === 'send-then-read' || client === 'node:http' ? 2 : 1
+  return client === 'curl' ? 3 : 10
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hookguard-413-'))
+const bodies = new Map(SIZES.map((size) => [size, Buffer.alloc(size, 0x61)]))
+const files = new Map(SIZES.map((size) => [size, join(dir, `body-${size}`)]))
+beforeAll(() => {
+  for (const size of SIZES) writeFileSync(files.get(size) as string, bodies.get(size) as Buffer)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function send(client: Client, url: string, size: number, framing: Framing): Promise<Read> {
+  const body = bodies.get(size) as Buffer
+  switch (client) {
+    case 'send-then-read':
+      return sendThenReadClient(url, body, framing)
+    case 'node:http':
+      return nodeHttpClient(url, body, framing)
+    case 'fetch':
+      return fetchClient(url, body, framing)
+    case 'curl':
+      return curlClient(url, files.get(size) as string, framing)
+  }
+}
+
+describe.each(allAdapters)('%s: a 413 the sender reads', (_name, start) => {
+  let app: RunningApp
+  beforeAll(async () => {
+    app = await start({ secret: SECRET, on: { '*': () => {} } }, SECRET)
+  })
+  afterAll(() => app.close())
+
+  for (const size of SIZES) {
+    for (const framing of FRAMINGS) {
+      for (const client of CLIENTS) {
+        const n = tries(client, size)
+        it(`${size / MiB} MiB, ${framing}, ${client}: ${n}/${n} read the 413`, async () => {
+          const failures: string[] = []
+          for (let i = 0; i < n; i++) {
+            const read = await send(client, `${app.url}/webhooks`, size, framing)
+            const ok =
+              read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
+            if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
+          }
+          expect(failures).toEqual([])
+        }, 60_000)
+      }
+    }
+  }
+
+  it('still answers a valid-size request on the same server afterwards', async () => {
+    const response = await fetch(`${app.url}/webhooks`, { method: 'POST', body: '{}' })
+    expect(response.status).toBe(401)
+  })
+})

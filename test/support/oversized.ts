@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process'
+import { request as httpRequest } from 'node:http'
+import { connect } from 'node:net'
+
+/** How a client sends an oversized body: with a Content-Length, or chunked. */
+export type Framing = 'declared' | 'chunked'
+
+/** What the client read: the status and body it got, or the error it got instead. */
+export interface Read {
+  status: number | undefined
+  body: string
+  error: string | undefined
+}
+
+const HEADERS = { 'content-type': 'application/json' }
+
+/** node:http, writing the whole body (as one buffer) before it cares about the answer. */
+export function nodeHttpClient(url: string, body: Buffer, framing: Framing): Promise<Read> {
+  return new Promise((resolve) => {
+    const read: Read = { status: undefined, body: '', error: undefined }
+    const req = httpRequest(url, {
+      method: 'POST',
+      headers:
+        framing === 'declared'
+          ? { ...HEADERS, 'content-length': String(body.length) }
+          : { ...HEADERS, 'transfer-encoding': 'chunked' },
+    })
+    req.on('response', (res) => {
+      read.status = res.statusCode
+      res.setEncoding('utf8')
+      res.on('data', (text: string) => {
+        read.body += text
+      })
+      res.on('end', () => {
+        // The answer is read: a sender stops uploading here.
+        req.destroy()
+        resolve(read)
+      })
+      res.on('error', (error) => {
+        read.error = error.message
+        resolve(read)
+      })
+    })
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      read.error ??= error.code ?? error.message
+      if (read.status === undefined || !read.body) resolve(read)
+    })
+    req.end(body)
+  })
+}
+
+/** fetch (undici): a Buffer body is declared, a ReadableStream body is chunked. */
+export async function fetchClient(url: string, body: Buffer, framing: Framing): Promise<Read> {
+  const controller = new AbortController()
+  const CHUNK = 256 * 1024
+  const init: RequestInit & { duplex?: 'half' } =
+    framing === 'declared'
+      ? {
+          method: 'POST',
+          headers: HEADERS,
+          body: body as unknown as BodyInit,
+          signal: controller.signal,
+        }
+      : {
+          method: 'POST',
+          headers: HEADERS,
+          duplex: 'half',
+          signal: controller.signal,
+          body: new ReadableStream({
+            start(c) {
+              for (let at = 0; at < body.length; at += CHUNK)
+                c.enqueue(body.subarray(at, at + CHUNK))
+              c.close()
+            },
+          }),
+        }
+  try {
+    const response = await fetch(url, init)
+    const text = await response.text()
+    controller.abort()
+    return { status: response.status, body: text, error: undefined }
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause
+    return { status: undefined, body: '', error: cause?.code ?? String(error) }
+  }
+}
+
+/** curl, uploading a file of `size` bytes; chunked with `Transfer-Encoding: chunked`. */
+export function curlClient(url: string, file: string, framing: Framing): Promise<Read> {
+  return new Promise((resolve) => {
+    const args = ['-sS', '-X', 'POST', '-H', 'content-type: application/json', '-T', file]
+    if (framing === 'chunked') args.push('-H', 'transfer-encoding: chunked')
+    args.push('-w', '\n%{http_code}', url)
+    const child = spawn('curl', args)
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      err += chunk
+    })
+    child.on('close', () => {
+      const cut = out.lastIndexOf('\n')
+      const status = Number(out.slice(cut + 1))
+      resolve({
+        status: status > 0 ? status : undefined,
+        body: out.slice(0, cut),
+        error: err.trim() || undefined,
+      })
+    })
+  })
+}
+
+/**
+ * A sender that reads the answer only once its whole body is sent (as many HTTP client libraries
+ * do): over a plain socket, it writes the request, waits until the kernel took every byte, and only
+ * then reads. A server that closes while the body is still arriving leaves it a reset instead of
+ * the answer.
+ */
+export function sendThenReadClient(url: string, body: Buffer, framing: Framing): Promise<Read> {
+  const { hostname, port, pathname } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname)
+    const chunks: Buffer[] = []
+    let error: string | undefined
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      error ??= e.code ?? e.message
+    })
+    socket.pause()
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1')
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]
+      resolve({
+        status: status === undefined ? undefined : Number(status),
+        body: text.slice(text.indexOf('\r\n\r\n') + 4),
+        error,
+      })
+    })
+    const head =
+      `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
+      (framing === 'declared'
+        ? `content-length: ${body.length}\r\n`
+        : 'transfer-encoding: chunked\r\n') +
+      'connection: close\r\n\r\n'
+    socket.write(head)
+    if (framing === 'declared') socket.write(body)
+    else {
+      socket.write(`${body.length.toString(16)}\r\n`)
+      socket.write(body)
+      socket.write('\r\n0\r\n\r\n')
+    }
+    socket.write('', () => {
+      // Everything is sent: now read the answer.
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+      socket.resume()
+    })
+  })
+}
