@@ -107,7 +107,9 @@ describe.each(versions)('$name over a real socket', ({ fastify }) => {
     expect(await forged.json()).toEqual({ error: expect.any(String), code: 'INVALID_SIGNATURE' })
   })
 
-  it('refuses a 50 MiB declared upload with 413 once it is read away, then stays healthy', async () => {
+  it('refuses a 50 MiB declared upload with 413 once it is read away, then stays healthy', {
+    timeout: 30_000,
+  }, async () => {
     await start()
     const result = await upload(`${base}/webhooks`, 50 * MiB, true)
     expect(result.status).toBe(413)
@@ -120,7 +122,9 @@ describe.each(versions)('$name over a real socket', ({ fastify }) => {
     await healthy()
   })
 
-  it('refuses a 50 MiB chunked upload with 413 once it is read away, then stays healthy', async () => {
+  it('refuses a 50 MiB chunked upload with 413 once it is read away, then stays healthy', {
+    timeout: 30_000,
+  }, async () => {
     await start()
     const result = await upload(`${base}/webhooks`, 50 * MiB, false)
     expect(result.status).toBe(413)

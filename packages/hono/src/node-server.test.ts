@@ -80,7 +80,7 @@ describe('webhook() on @hono/node-server, over a socket', () => {
     expect(await response.json()).toMatchObject({ code: 'INVALID_SIGNATURE' })
   })
 
-  it('answers a declared 50 MiB upload 413 and stays healthy', async () => {
+  it('answers a declared 50 MiB upload 413 and stays healthy', { timeout: 30_000 }, async () => {
     const upload = Buffer.alloc(50 * MiB, 0x61)
     const response = await fetch(`${base}/webhooks`, {
       method: 'POST',
