@@ -116,11 +116,16 @@ describe('examples/express', () => {
     const { base, orders } = await recordingApp()
     const body = JSON.stringify(order)
     expect(await postSigned(base, body)).toEqual({ status: 200, body: { received: true } })
-    expect(await postSigned(base, body)).toEqual({
-      status: 200,
-      body: { received: true, duplicate: true },
-    })
-    await vi.waitFor(() => expect(orders).toHaveLength(1))
+    // ack: 'before' runs the handler after the 200; until it completed, a redelivery is 409.
+    await vi.waitFor(
+      async () =>
+        expect(await postSigned(base, body)).toEqual({
+          status: 200,
+          body: { received: true, duplicate: true },
+        }),
+      { timeout: 10_000 },
+    )
+    expect(orders).toHaveLength(1)
   })
 
   it('exposes /metrics: deliveries by code and status, handler runs by result, latency histograms', async () => {
