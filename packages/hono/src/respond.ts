@@ -6,13 +6,21 @@ type Respond = Extract<Outcome, { action: 'respond' }>
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
-/** The `waitUntil` of the request, where the runtime has one (the getter throws outside Workers). */
+/**
+ * The `waitUntil` of the request, where the runtime has one. Hono's getter throws outside Workers
+ * (on Node, every request): with no stack trace to capture, that throw costs about 1 µs instead
+ * of about 20.
+ */
 function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
   try {
     const ctx = c.executionCtx
     return typeof ctx?.waitUntil === 'function' ? (task) => ctx.waitUntil(task) : undefined
   } catch {
     return undefined
+  } finally {
+    Error.stackTraceLimit = limit
   }
 }
 
