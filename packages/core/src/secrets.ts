@@ -34,6 +34,8 @@ export function normalizeSecrets(secret: SecretInput): ReadonlyArray<string | Ui
       `${where} must be a non-empty string or Uint8Array (or secret an array of them); ${describeBadSecret(list[bad])}`,
     )
   }
+  // The key cache must hold every secret a receiver was given, or each request would re-import them.
+  stringKeyCap = Math.max(stringKeyCap, 2 * list.length)
   return list as ReadonlyArray<string | Uint8Array>
 }
 
@@ -64,7 +66,9 @@ interface KeyCache {
   bytes: WeakMap<Uint8Array, readonly PreparedKey[]>
 }
 const caches = new WeakMap<Scheme, KeyCache>()
+/** At least this many string secrets are cached per scheme; more when a longer list was given. */
 const MAX_STRING_KEYS = 256
+let stringKeyCap = MAX_STRING_KEYS
 
 function bytesOf(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array) || value.byteLength === 0) {
@@ -151,7 +155,7 @@ export function preparedKeys(scheme: Scheme, secret: string | Uint8Array): reado
   const prepared = prepareAll(scheme.key(secret))
   if (typeof secret !== 'string') cache.bytes.set(secret, prepared)
   else {
-    if (cache.strings.size >= MAX_STRING_KEYS) cache.strings.clear()
+    if (cache.strings.size >= stringKeyCap) cache.strings.clear()
     cache.strings.set(secret, prepared)
   }
   return prepared
