@@ -112,7 +112,7 @@ export async function sign(input: SignInput): Promise<Record<string, string>> {
     (scheme.needsId ? (scheme.generateId ? scheme.generateId() : randomMessageId()) : undefined)
   const parts: SignedParts = {
     timestamp,
-    timestampText: String(timestamp),
+    timestampText: scheme.formatTimestamp?.(timestamp) ?? String(timestamp),
     signatures: [],
     ...(id === undefined ? {} : { id }),
     ...(input.url === undefined ? {} : { url: input.url }),

@@ -19,6 +19,7 @@ const octokitUrl = new URL(
 export const octokit = (await import(/* @vite-ignore */ octokitUrl.href)) as typeof OctokitMethods
 
 export { Paddle } from '@paddle/paddle-node-sdk'
+export { EventWebhook as SendgridEventWebhook } from '@sendgrid/eventwebhook'
 export { verifyKey as discordVerifyKey } from 'discord-interactions'
 export { WebhooksHelper as SquareWebhooksHelper } from 'square'
 export { default as twilio } from 'twilio'

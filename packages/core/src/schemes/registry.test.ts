@@ -23,6 +23,19 @@ describe('scheme registry', () => {
       'twilio',
       'square',
       'paddle',
+      'linear',
+      'hubspot',
+      'sendgrid',
+      'twitch',
+      'zoom',
+      'meta',
+      'gitlab',
+      'lemonsqueezy',
+      'typeform',
+      'calendly',
+      'coinbase',
+      'intercom',
+      'vercel',
     ])
     for (const [name, scheme] of Object.entries(schemes)) {
       expect(resolveScheme(name as keyof typeof schemes)).toBe(scheme)

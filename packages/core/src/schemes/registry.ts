@@ -1,7 +1,24 @@
+import {
+  coinbaseScheme,
+  gitlabScheme,
+  intercomScheme,
+  lemonsqueezyScheme,
+  linearScheme,
+  typeformScheme,
+  vercelScheme,
+} from './body-senders.js'
 import { discordScheme } from './discord.js'
 import { githubScheme } from './github.js'
+import {
+  calendlyScheme,
+  hubspotScheme,
+  metaScheme,
+  twitchScheme,
+  zoomScheme,
+} from './handshake-senders.js'
 import { hookguardScheme } from './hookguard.js'
 import { paddleScheme } from './paddle.js'
+import { sendgridScheme } from './sendgrid.js'
 import { shopifyScheme } from './shopify.js'
 import { slackScheme } from './slack.js'
 import { squareScheme } from './square.js'
@@ -28,6 +45,19 @@ export const schemes = {
   twilio: twilioScheme,
   square: squareScheme,
   paddle: paddleScheme,
+  linear: linearScheme,
+  hubspot: hubspotScheme,
+  sendgrid: sendgridScheme,
+  twitch: twitchScheme,
+  zoom: zoomScheme,
+  meta: metaScheme(),
+  gitlab: gitlabScheme,
+  lemonsqueezy: lemonsqueezyScheme,
+  typeform: typeformScheme,
+  calendly: calendlyScheme,
+  coinbase: coinbaseScheme,
+  intercom: intercomScheme,
+  vercel: vercelScheme,
 } as const satisfies Record<string, Scheme>
 
 /** A built-in scheme's name. */

@@ -19,13 +19,16 @@ export const shopifyScheme = defineScheme({
   needsId: true,
   generateId: randomUuid,
   read(header) {
-    const text = requiredHeader(header, SIGNATURE, 'X-Shopify-Hmac-Sha256')
+    // Shopify's newer deliveries (Events) send the same values under `Shopify-*` names.
+    const text =
+      header(SIGNATURE) ?? requiredHeader(header, 'shopify-hmac-sha256', 'X-Shopify-Hmac-Sha256')
     return { signatures: hmacSignature(base64DecodeSignature(text)) }
   },
   headers: ({ signature, id }) => ({
     [SIGNATURE]: base64Encode(signature),
     ...(id === undefined ? {} : { 'x-shopify-webhook-id': id }),
   }),
-  eventId: (_event, header) => header('x-shopify-webhook-id'),
-  eventType: (_event, header) => header('x-shopify-topic')?.replaceAll('/', '.'),
+  eventId: (_event, header) => header('x-shopify-webhook-id') ?? header('shopify-webhook-id'),
+  eventType: (_event, header) =>
+    (header('x-shopify-topic') ?? header('shopify-topic'))?.replaceAll('/', '.'),
 })

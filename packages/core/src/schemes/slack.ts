@@ -50,6 +50,8 @@ export const slackScheme = defineScheme({
     [SIGNATURE]: `v0=${hexEncode(signature)}`,
   }),
   challenge(event) {
+    // The periodic SSL probe (`ssl_check=1`) wants an empty 200, as Bolt answers it.
+    if (stringField(event, 'ssl_check') === '1') return ''
     const challenge = stringField(event, 'challenge')
     return stringField(event, 'type') === 'url_verification' && challenge !== undefined
       ? { challenge }

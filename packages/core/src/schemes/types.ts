@@ -139,6 +139,8 @@ export interface Scheme {
     url: string | undefined
     header: HeaderGetter
   }): HandshakeAnswer | undefined
+  /** The timestamp as the sender writes it, for `sign` (default: whole seconds). */
+  formatTimestamp?(unixSeconds: number): string
   /** Whether the scheme signs the request URL: `verify` then needs `url`. */
   readonly signsUrl?: boolean
   /** The sender's own replay window in seconds, when it differs from the default 300. */

@@ -1,5 +1,21 @@
 export { signers } from './by-scheme.js'
 export {
+  sendgridKeys,
+  signCalendly,
+  signCoinbase,
+  signGitlab,
+  signHubspot,
+  signIntercom,
+  signLemonSqueezy,
+  signLinear,
+  signMeta,
+  signSendgrid,
+  signTwitch,
+  signTypeform,
+  signVercel,
+  signZoom,
+} from './catalogue.js'
+export {
   DISCORD_KEYS,
   type DiscordKeys,
   type DiscordSignOptions,
