@@ -1,7 +1,7 @@
 import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { parseTimestamp } from '../timestamp.js'
 import { defineScheme, hmacSignature } from './define.js'
-import { invalidSignature, requiredHeader, stringField } from './read.js'
+import { invalidSignature, requiredHeader, signatureEntries, stringField } from './read.js'
 
 const SIGNATURE = 'paddle-signature'
 const DISPLAY = 'Paddle-Signature'
@@ -23,7 +23,7 @@ export const paddleScheme = defineScheme({
     const text = requiredHeader(header, SIGNATURE, DISPLAY)
     let timestampText: string | undefined
     const signatures: Uint8Array[] = []
-    for (const entry of text.split(';')) {
+    for (const entry of signatureEntries(text, ';', DISPLAY)) {
       const eq = entry.indexOf('=')
       const name = entry.slice(0, eq).trim()
       const value = entry.slice(eq + 1).trim()

@@ -1,7 +1,7 @@
 import { base64Decode, base64DecodeSignature, base64Encode } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
 import { parseTimestamp } from '../timestamp.js'
-import { invalidSignature, requiredHeader } from './read.js'
+import { invalidSignature, requiredHeader, signatureEntries } from './read.js'
 import type { Scheme, SchemeKey } from './types.js'
 
 // The names double as the display names in error messages: the senders spell them in lower case.
@@ -72,8 +72,7 @@ function readSignatures(
   const signatures: Uint8Array[] = []
   const ed25519Signatures: Uint8Array[] = []
   let seen = false
-  // One entry is what senders send; splitting it would only allocate.
-  for (const entry of text.includes(' ') ? text.split(' ') : [text]) {
+  for (const entry of signatureEntries(text, ' ', display)) {
     const comma = entry.indexOf(',')
     if (comma < 0) continue
     const version = entry.slice(0, comma)

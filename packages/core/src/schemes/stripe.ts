@@ -1,7 +1,7 @@
 import { hexDecodeSignature, hexEncode } from '../encoding.js'
 import { parseTimestamp } from '../timestamp.js'
 import { defineScheme, hmacSignature } from './define.js'
-import { invalidSignature, requiredHeader } from './read.js'
+import { invalidSignature, requiredHeader, signatureEntries } from './read.js'
 
 const SIGNATURE = 'stripe-signature'
 const DISPLAY = 'Stripe-Signature'
@@ -27,7 +27,7 @@ export const stripeScheme = defineScheme({
     let timestampText: string | undefined
     const signatures: Uint8Array[] = []
     let seen = false
-    for (const entry of text.split(',')) {
+    for (const entry of signatureEntries(text, ',', DISPLAY)) {
       const eq = entry.indexOf('=')
       if (eq < 0) continue
       const key = entry.slice(0, eq).trim()

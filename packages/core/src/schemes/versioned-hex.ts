@@ -2,7 +2,7 @@ import { hexDecodeSignature } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
 import { parseTimestamp } from '../timestamp.js'
 import { hmacSignature } from './define.js'
-import { invalidSignature, requiredHeader } from './read.js'
+import { invalidSignature, requiredHeader, signatureEntries } from './read.js'
 import type { SignedParts } from './types.js'
 
 /**
@@ -17,8 +17,7 @@ import type { SignedParts } from './types.js'
 export function parseVersionedHex(text: string, version: string, display: string): Uint8Array[] {
   const out: Uint8Array[] = []
   let seen = false
-  // One entry is what senders send; splitting it would only allocate.
-  for (const entry of text.includes(',') ? text.split(',') : [text]) {
+  for (const entry of signatureEntries(text, ',', display)) {
     const eq = entry.indexOf('=')
     if (eq < 0 || entry.slice(0, eq).trim() !== version) continue
     seen = true
