@@ -18,6 +18,7 @@ function filesFor(f: Fixture) {
       f.now,
       '--secret-env',
       'CASE_SECRET',
+      ...(f.url === undefined ? [] : ['--url', f.url]),
     ],
     env: { CASE_SECRET: f.secret },
     dir,

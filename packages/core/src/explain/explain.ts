@@ -327,7 +327,10 @@ export async function explain(input: ExplainInput): Promise<Explanation> {
   let matched = false
   if ('parts' in read && bodies.length > 0) {
     const { match, badSecret } = await search(context, scheme, secrets, bodies)
-    if (badSecret || misuse) {
+    // A URL-signing scheme refuses a check without a URL (a TypeError, like a malformed
+    // secret): URL_MISSING names that cause instead.
+    const urlMissing = signsUrl(scheme) && input.url === undefined
+    if ((badSecret || misuse) && !urlMissing) {
       findings.push(
         finding(
           'SECRET_MALFORMED',
