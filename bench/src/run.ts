@@ -15,6 +15,7 @@ import { budget } from './measure.js'
 import { benchMemoryStore } from './memory-store.js'
 import { benchRedis } from './redis-store.js'
 import { benchmarksDocument, type Section, textTables } from './report.js'
+import { benchSchemeFamilies } from './scheme-families.js'
 import { benchStandardWebhooks } from './standard-webhooks.js'
 import { benchStripeGithub } from './stripe-github.js'
 import { benchVerifyDefault } from './verify-default.js'
@@ -42,6 +43,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['memory store', benchMemoryStore],
   ['bullmq worker', benchBullmqWorker],
   ['bullmq inbox over HTTP', benchInboxHttp],
+  ['scheme families', benchSchemeFamilies],
 ]
 
 const settings = budget(smoke)
