@@ -12,11 +12,16 @@ export interface ShellResult {
   stderr: string
 }
 
-/** The environment a reader's shell has: no test-runner variables, and `PORT` for servers. */
+/**
+ * The environment a reader's shell has: no test-runner variables (`REDIS_URL` included: the test
+ * run's Redis set-up exports it, and an example would then keep its state in that Redis across
+ * runs), and `PORT` for servers.
+ */
 export function readerEnv(port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [name, value] of Object.entries(process.env)) {
     if (name.startsWith('VITEST') || name === 'NODE_ENV' || name === 'TEST') continue
+    if (name === 'REDIS_URL') continue
     env[name] = value
   }
   env.PORT = String(port)
