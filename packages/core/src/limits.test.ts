@@ -127,8 +127,10 @@ describe('maxConcurrent', () => {
         await outcome.background?.()
         return outcome.status
       })
-      await settle()
-      expect(ran).toEqual(['a', 'b'])
+      // Both verify (a promise on Web Crypto) and claim before their handlers start: wait for
+      // both, in either order, however loaded the machine is.
+      for (let i = 0; i < 1000 && ran.length < 2; i++) await settle()
+      expect([...ran].sort()).toEqual(['a', 'b'])
       for (const id of ['c', 'd']) {
         const busy = answered(await deliver(receiver, body(id)))
         expect(busy).toMatchObject({ status: 503, body: { code: 'BUSY' }, background: undefined })
@@ -144,7 +146,8 @@ describe('maxConcurrent', () => {
       const later = answered(await deliver(receiver, body('e')))
       expect(later.status).toBe(200)
       await later.background?.()
-      expect(ran).toEqual(['a', 'b', 'e'])
+      expect([...ran.slice(0, 2)].sort()).toEqual(['a', 'b'])
+      expect(ran[2]).toBe('e')
       await receiver.close()
     },
   )
