@@ -1,7 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { fixture } from '@hookguard/test-kit/explain-corpus'
 import { describe, expect, it } from 'vitest'
-import { fixture } from './corpus.js'
 import { hookguard, hookguardServer } from './run.js'
 
 const SECRET = 'whsec_cli_listen_test_secret'

@@ -4,9 +4,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dirname } from 'node:path'
 import { FINDING_CODES } from '@hookguard/core'
+import { bodyBytes, fixture, fixtures } from '@hookguard/test-kit/explain-corpus'
 import { redisUrl } from '@hookguard/test-kit/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bodyBytes, fixture, fixtures } from './corpus.js'
 import { bin, cleanEnv, scratch } from './run.js'
 
 const readme = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { bodyBytes, fixture } from '@hookguard/test-kit/explain-corpus'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { bodyBytes, fixture } from './corpus.js'
 import { bin, cleanEnv, hookguard, scratch } from './run.js'
 
 // SGR sequences (colours, bold, dim): what NO_COLOR and pipes must never see.

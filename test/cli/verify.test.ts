@@ -1,6 +1,6 @@
 import { join } from 'node:path'
+import { bodyBytes, type Fixture, fixture, fixtures } from '@hookguard/test-kit/explain-corpus'
 import { describe, expect, it } from 'vitest'
-import { bodyBytes, type Fixture, fixture, fixtures } from './corpus.js'
 import { hookguard, scratch } from './run.js'
 
 /** The corpus case as files: headers.json, body, and the secret in an env variable. */

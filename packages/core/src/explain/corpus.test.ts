@@ -1,24 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { type Fixture, fixtures } from '@hookguard/test-kit/explain-corpus'
 import { describe, expect, it } from 'vitest'
 import { explain } from './explain.js'
-
-/** A captured request plus the mistake that broke it (test/fixtures/explain, made by generate.ts). */
-interface Fixture {
-  name: string
-  scheme: string
-  mistake: string
-  expect: string
-  now: string
-  secret: string
-  url?: string
-  parsedPayload?: unknown
-  request: { headers: Record<string, string>; body: string; bodyEncoding: 'utf8' | 'base64' }
-}
-
-const dir = new URL('../../../../test/fixtures/explain/', import.meta.url)
-const fixtures: Fixture[] = readdirSync(dir)
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Fixture)
 
 function payloadOf(fixture: Fixture): unknown {
   if (fixture.parsedPayload !== undefined) return fixture.parsedPayload
