@@ -18,6 +18,7 @@ export {
   readWebStream,
 } from './body.js'
 export { DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './drain.js'
+export { checkHandlerChoice } from './handler-options.js'
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
 export { checkLogger } from './logger.js'
 export { outcomeReporter } from './outcome-hook.js'

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { WebhookVerificationError } from '@hookguard/core'
-import type { ReceiverOptions } from '@hookguard/core/adapter'
+import { checkHandlerChoice, type ReceiverOptions } from '@hookguard/core/adapter'
 
 /**
  * A request `webhookHandler()` verified: the event is `req.webhook` when it calls `next()`.
@@ -33,26 +33,10 @@ export interface WebhookHandlerOptions<TEvent = unknown> extends ReceiverOptions
   onError?: (error: WebhookVerificationError, req: IncomingMessage, res: ServerResponse) => unknown
 }
 
-function optionalFunction(options: object, name: string, shape: string): void {
-  const value = (options as Record<string, unknown>)[name]
-  if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`webhookHandler(options): ${name} must be a function ${shape}`)
-  }
-}
-
 /** Validates the options only this package reads; core's `createReceiver` checks the rest. */
 export function checkHandlerOptions(options: WebhookHandlerOptions<never>): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('webhookHandler(options): options must be an object with at least a secret')
-  }
-  optionalFunction(options, 'handler', '(event, req, res) => void')
-  optionalFunction(options, 'onError', '(error, req, res) => void')
-  const answersItself =
-    options.on !== undefined || (options as { inbox?: unknown }).inbox !== undefined
-  if (answersItself && options.handler !== undefined) {
-    throw new TypeError(
-      'webhookHandler(options): give either on handlers (hookguard answers and processes) ' +
-        'or a handler (you answer), not both',
-    )
-  }
+  checkHandlerChoice(options, 'webhookHandler(options)', {
+    handler: '(event, req, res) => void',
+    onError: '(error, req, res) => void',
+  })
 }

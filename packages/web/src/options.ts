@@ -1,5 +1,5 @@
 import type { WebhookVerificationError } from '@hookguard/core'
-import type { ReceiverOptions } from '@hookguard/core/adapter'
+import { checkHandlerChoice, type ReceiverOptions } from '@hookguard/core/adapter'
 
 /**
  * Options of `webhookHandler()`: everything core's receiver takes (the `verify` options,
@@ -34,29 +34,13 @@ export interface WebhookHandlerOptions<TEvent = unknown, TContext = unknown>
   waitUntil?: (task: Promise<unknown>) => void
 }
 
-function optionalFunction(options: object, name: string, shape: string): void {
-  const value = (options as Record<string, unknown>)[name]
-  if (value !== undefined && typeof value !== 'function') {
-    throw new TypeError(`webhookHandler(options): ${name} must be a function ${shape}`)
-  }
-}
-
 /** Validates the options only this package reads; core's `createReceiver` checks the rest. */
 export function checkHandlerOptions(options: WebhookHandlerOptions<never, never>): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError('webhookHandler(options): options must be an object with at least a secret')
-  }
-  optionalFunction(options, 'handler', '(event, request, context) => Response')
-  optionalFunction(options, 'onError', '(error, request) => Response')
-  optionalFunction(options, 'waitUntil', '(promise) => void, such as after from next/server')
-  const answersItself =
-    options.on !== undefined || (options as { inbox?: unknown }).inbox !== undefined
-  if (answersItself && options.handler !== undefined) {
-    throw new TypeError(
-      'webhookHandler(options): give either on handlers (hookguard answers and processes) ' +
-        'or a handler (you answer), not both',
-    )
-  }
+  const answersItself = checkHandlerChoice(options, 'webhookHandler(options)', {
+    handler: '(event, request, context) => Response',
+    onError: '(error, request) => Response',
+    waitUntil: '(promise) => void, such as after from next/server',
+  })
   if (!answersItself && options.handler === undefined) {
     throw new TypeError(
       'webhookHandler(options): give on handlers (hookguard answers and processes each event) ' +
