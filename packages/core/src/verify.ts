@@ -5,8 +5,8 @@ import { type HeadersInput, headerGetter } from './headers.js'
 import { anyKeyMatches, hmacFastPath } from './match.js'
 import { parseEvent } from './parse.js'
 import { type RawPayload, rawPayload } from './payload.js'
-import { readSignedParts } from './schemes/present.js'
 import { stringField } from './schemes/read.js'
+import { readRequest } from './schemes/read-request.js'
 import { resolveScheme, type SchemeName } from './schemes/registry.js'
 import type { Scheme, SignedParts } from './schemes/types.js'
 import { normalizeSecrets, type PreparedKey, preparedKeys, type SecretInput } from './secrets.js'
@@ -107,7 +107,7 @@ export async function verifyChecked<T = unknown>(
     )
   }
   const header = headerGetter(headers)
-  const parts = readSignedParts(scheme, header, { url })
+  const { parts, parsed } = readRequest(scheme, header, url, raw)
   const content = scheme.content(parts, raw)
   const matched =
     checked.matchSync?.(parts, content) ?? (await anyKeyMatches(checked.keys, parts, content))
@@ -120,7 +120,8 @@ export async function verifyChecked<T = unknown>(
   }
   const now = checked.now ?? new Date()
   if (parts.timestamp !== undefined) assertFresh(parts.timestamp, now, checked.toleranceSeconds)
-  const event = parseEvent(scheme, raw, header) as T
+  // A scheme that read the body to find its signature has parsed it already.
+  const event = (parsed === undefined ? parseEvent(scheme, raw, header) : parsed) as T
   const signedAt = scheme.eventTimestamp?.(event)
   if (signedAt !== undefined) assertFresh(signedAt, now, checked.toleranceSeconds)
   return {

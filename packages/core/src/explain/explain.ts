@@ -2,6 +2,7 @@ import { WebhookVerificationError } from '../errors.js'
 import { type HeaderGetter, headerGetter } from '../headers.js'
 import { rawBodyOf } from '../payload.js'
 import { otherSchemesPresent } from '../schemes/present.js'
+import { readRequest } from '../schemes/read-request.js'
 import { resolveScheme } from '../schemes/registry.js'
 import type { Scheme, SignedParts } from '../schemes/types.js'
 import { normalizeSecrets } from '../secrets.js'
@@ -64,6 +65,8 @@ interface Match {
   scheme: Scheme
   causes: Cause[]
   identity: boolean
+  /** The body that matched: a scheme that signs fields inside it (Mailgun) reads its timestamp there. */
+  payload: string | Uint8Array
 }
 
 interface Candidate {
@@ -119,7 +122,12 @@ async function search(
     if (outcome === 'bad-secret' && candidate.causes.length === 0) badSecret = true
     if (outcome === 'match') {
       return {
-        match: { scheme, causes: candidate.causes, identity: candidate.causes.length === 0 },
+        match: {
+          scheme,
+          causes: candidate.causes,
+          identity: candidate.causes.length === 0,
+          payload: candidate.payload,
+        },
         badSecret,
       }
     }
@@ -131,8 +139,12 @@ function readParts(
   scheme: Scheme,
   header: HeaderGetter,
   url: string | undefined,
+  payload: string | Uint8Array | undefined,
 ): { parts: SignedParts } | { error: WebhookVerificationError } {
   try {
+    // As verify reads it (a scheme that signs fields inside the body reads the body first); a
+    // parsed object stands for no body, whose variants the search tries instead.
+    if (payload !== undefined) return { parts: readRequest(scheme, header, url, payload).parts }
     return { parts: scheme.read(header, { url }) }
   } catch (error) {
     if (error instanceof WebhookVerificationError) return { error }
@@ -152,7 +164,7 @@ function causeFindings(causes: readonly Cause[]): Finding[] {
 /** Findings once a signature matched: what was undone, then the clock. */
 function matchFindings(context: Context, match: Match): Finding[] {
   const out = causeFindings(match.causes)
-  const read = readParts(match.scheme, context.header, context.url)
+  const read = readParts(match.scheme, context.header, context.url, match.payload)
   const timestamp = 'parts' in read ? read.parts.timestamp : undefined
   if (timestamp !== undefined) {
     out.push(...clockFindings(timestamp, context.now, context.toleranceSeconds))
@@ -322,7 +334,7 @@ export async function explain(input: ExplainInput): Promise<Explanation> {
     bodies = [{ payload: raw, causes: [] }, ...(await bodyVariants(raw, header))]
   }
 
-  const read = readParts(scheme, header, context.url)
+  const read = readParts(scheme, header, context.url, raw ?? bodies[0]?.payload)
   const others = otherSchemesPresent(scheme, header)
   let matched = false
   if ('parts' in read && bodies.length > 0) {

@@ -7,7 +7,9 @@ const SIGNATURE = 'x-twilio-signature'
 const SETTINGS = 'x-twilio-webhooks-signature-settings'
 
 function decode(text: string): string {
-  const spaced = text.replaceAll('+', ' ')
+  // Most values (SIDs, numbers, plain words) have nothing to decode: skip the copies.
+  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text
+  if (!spaced.includes('%')) return spaced
   try {
     return decodeURIComponent(spaced)
   } catch {
@@ -16,17 +18,39 @@ function decode(text: string): string {
   }
 }
 
-/** The form fields, repeated names kept in order: what Twilio's signed string is built from. */
-function formFields(text: string): Map<string, string[]> {
-  const fields = new Map<string, string[]>()
+/** Form fields as an object: a field's value, or its values in order when it is repeated. */
+type FormEvent = Record<string, string | string[]>
+
+/** The form body as the event: what Twilio's signed string is built from too. */
+function formEvent(text: string): FormEvent {
+  const fields = new Map<string, string | string[]>()
   for (const pair of text.split('&')) {
     if (pair === '') continue
     const eq = pair.indexOf('=')
     const name = decode(eq < 0 ? pair : pair.slice(0, eq))
     const value = eq < 0 ? '' : decode(pair.slice(eq + 1))
-    fields.set(name, [...(fields.get(name) ?? []), value])
+    const seen = fields.get(name)
+    if (seen === undefined) fields.set(name, value)
+    else if (typeof seen === 'string') fields.set(name, [seen, value])
+    else seen.push(value)
   }
-  return fields
+  // fromEntries defines own properties, so a field named __proto__ stays a plain field.
+  return Object.fromEntries(fields)
+}
+
+/** Twilio's signed string after the URL: every parameter, sorted by name, as name then value. */
+function signedParams(event: FormEvent): string {
+  const chunks: string[] = []
+  for (const name of Object.keys(event).sort()) {
+    const value = event[name] as string | string[]
+    if (typeof value === 'string') {
+      chunks.push(name, value)
+      continue
+    }
+    // As Twilio's helper libraries: a repeated parameter's distinct values, sorted.
+    for (const one of [...new Set(value)].sort()) chunks.push(name, one)
+  }
+  return chunks.join('')
 }
 
 /** The `bodySHA256` query parameter of a JSON webhook's URL, decoded; `undefined` without one. */
@@ -60,28 +84,25 @@ const isJson = (header: HeaderGetter): boolean =>
 export const twilioScheme = defineScheme({
   name: 'twilio',
   signsUrl: true,
-  read(header, { url }) {
+  read(header, { url, parsed }) {
     const signature = requiredHeader(header, SIGNATURE, 'X-Twilio-Signature')
     const stated = bodySha256(url)
     return {
       url,
       signatures: hmacSignature(base64DecodeSignature(signature), digestBytes(header)),
       ...(stated === undefined ? {} : { bodySha256: stated }),
+      ...(parsed === undefined ? {} : { parsed }),
     }
   },
+  // A form body is parsed once, before verifying: the signed string is built from its fields
+  // and the same object is the event. A JSON body is covered by the URL's bodySHA256 instead.
+  readBody: (text, header) => (isJson(header) ? undefined : formEvent(text)),
   content(parts, body) {
     const url = parts.url ?? ''
     if (bodySha256(url) !== undefined) return [url]
-    const fields = formFields(utf8Decode(body))
-    const chunks = [url]
-    for (const name of [...fields.keys()].sort()) {
-      const values = fields.get(name) ?? []
-      // As Twilio's helper libraries: a repeated parameter's distinct values, sorted.
-      for (const value of values.length > 1 ? [...new Set(values)].sort() : values) {
-        chunks.push(name, value)
-      }
-    }
-    return [chunks.join('')]
+    // `sign` and custom callers have no parsed fields: parse here then.
+    const event = (parts.parsed as FormEvent | undefined) ?? formEvent(utf8Decode(body))
+    return [url + signedParams(event)]
   },
   key: (secret) => [
     { type: 'hmac-sha1', key: rawSecretKey(secret) },
@@ -91,19 +112,7 @@ export const twilioScheme = defineScheme({
     [SIGNATURE]: base64Encode(signature),
     ...(algorithm === 'hmac-sha256' ? { [SETTINGS]: 'algorithm=HMAC_SHA256' } : {}),
   }),
-  parse(text, header) {
-    if (isJson(header)) return JSON.parse(text)
-    const event: Record<string, string | string[]> = {}
-    for (const [name, values] of formFields(text)) {
-      Object.defineProperty(event, name, {
-        value: values.length === 1 ? values[0] : values,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      })
-    }
-    return event
-  },
+  parse: (text, header) => (isJson(header) ? JSON.parse(text) : formEvent(text)),
   eventId: (_event, header) => header('i-twilio-idempotency-token'),
   eventType(event) {
     const message = stringField(event, 'MessageStatus') ?? stringField(event, 'SmsStatus')

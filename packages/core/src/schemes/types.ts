@@ -22,12 +22,23 @@ export interface SignedParts {
   url?: string | undefined
   /** The body's SHA-256 as the sender states it (Twilio's `bodySHA256`); checked with the signature. */
   bodySha256?: Uint8Array
+  /**
+   * The body as `readBody` parsed it, for a `content` that signs parsed fields (Twilio's sorted
+   * form parameters), so the body is not parsed a second time. `read` passes it on.
+   */
+  parsed?: unknown
 }
 
 /** What a scheme may read besides the headers. */
 export interface SignedRequest {
   /** The full URL as the sender called it; `undefined` when the caller gave none. */
   url: string | undefined
+  /**
+   * What the scheme's `readBody` returned, for senders that sign fields inside the body
+   * (Mailgun); `undefined` without `readBody`, and when only the headers are read (`explain`
+   * looking for another scheme's headers).
+   */
+  parsed?: unknown
 }
 
 /** What a scheme's handshakes may use besides the event. */
@@ -120,6 +131,17 @@ export interface Scheme {
   headers(input: SignatureInput): Record<string, string>
   /** Parse the verified body; the default is JSON. Throw anything for `INVALID_PAYLOAD`. */
   parse?(text: string, header: HeaderGetter): unknown
+  /**
+   * Parses the body before the signature is checked, for senders whose signature, or whose
+   * signed content, is inside the body (Mailgun's `signature` fields, Twilio's sorted form
+   * parameters). The result reaches `read` as `request.parsed` and, once a signature matches,
+   * is the event as it is: the body is parsed once. Return `undefined` to parse after verifying
+   * as usual (a Twilio JSON body, whose content the URL's `bodySHA256` covers). A throw is
+   * `INVALID_SIGNATURE` (a `WebhookVerificationError` keeps its code): a body that cannot be
+   * read carries no signature. Keep `parse` too: a durable inbox's workers parse stored bodies
+   * with it.
+   */
+  readBody?(text: string, header: HeaderGetter): unknown
   /** The idempotency key; the default is the event's `id`. */
   eventId?(event: unknown, header: HeaderGetter, parts: SignedParts): string | undefined
   /** The routing type; the default is the event's `type`. */
