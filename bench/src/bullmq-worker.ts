@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { createInbox, createWorker } from '@hookguard/bullmq'
+import { inboxEntry } from '@hookguard/test-kit/inbox'
 import { Redis } from 'ioredis'
 import { type Budget, median } from './measure.js'
 import { formatCount, type Row, type Section } from './report.js'
@@ -22,19 +23,8 @@ async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   }
 }
 
-function event(i: number) {
-  const id = `evt_${i}`
-  const payload = JSON.stringify({ id, type: 'order.created', data: { object: { i } } })
-  return {
-    key: `hookguard:${id}`,
-    scheme: 'hookguard',
-    id,
-    type: 'order.created',
-    receivedAt: Date.now(),
-    payload,
-    fingerprint: createHash('sha256').update(payload).digest('hex'),
-  }
-}
+/** The `i`th event as the receiver hands it to the inbox. */
+const event = (i: number) => inboxEntry({ id: `evt_${i}` })
 
 /** Commands the inbox's client sends per accepted event (each awaited: one round trip each). */
 async function roundTripsPerEvent(events: number): Promise<number> {
@@ -70,19 +60,7 @@ async function throughput(concurrency: number, events: number): Promise<number> 
   try {
     const adds: Array<Promise<unknown>> = []
     for (let i = 0; i < events; i++) {
-      const id = `evt_${i}`
-      const payload = JSON.stringify({ id, type: 'order.created', data: { object: { i } } })
-      adds.push(
-        inbox.accept({
-          key: `hookguard:${id}`,
-          scheme: 'hookguard',
-          id,
-          type: 'order.created',
-          receivedAt: Date.now(),
-          payload,
-          fingerprint: createHash('sha256').update(payload).digest('hex'),
-        }),
-      )
+      adds.push(inbox.accept(event(i)))
       if (adds.length >= 200) await Promise.all(adds.splice(0))
     }
     await Promise.all(adds)

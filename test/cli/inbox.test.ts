@@ -1,6 +1,7 @@
 // `hookguard inbox list|replay` through the installed binary, against a real BullMQ inbox in Redis.
 import { randomBytes } from 'node:crypto'
 import { type BullInbox, createInbox, createWorker, type InboxWorker } from '@hookguard/bullmq'
+import { inboxEntry } from '@hookguard/test-kit/inbox'
 import { connect, deleteKeys, describeRedis, redisUrl } from '@hookguard/test-kit/redis'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -47,17 +48,7 @@ describeRedis('hookguard inbox', () => {
       },
     })
     for (const id of ['evt_cli_1', 'evt_cli_2']) {
-      const payload = JSON.stringify({ id, type: 'order.created', data: {} })
-      await inbox.accept({
-        key: `hookguard:${id}`,
-        scheme: 'hookguard',
-        id,
-        type: 'order.created',
-        receivedAt: Date.now(),
-        payload,
-        contentType: 'application/json',
-        fingerprint: randomBytes(32).toString('hex'),
-      })
+      await inbox.accept(inboxEntry({ id, contentType: 'application/json' }))
     }
     await deadLettered(2)
   }, 60_000)

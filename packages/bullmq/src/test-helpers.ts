@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto'
-import type { InboxEntry } from '@hookguard/core'
+import { randomBytes } from 'node:crypto'
 import { redisUrl } from '@hookguard/test-kit/redis'
 import type { RedisOptions } from 'bullmq'
 
+// The bullmq suites call the kit's inbox entry builder `entry`.
+export { inboxEntry as entry, sha256 } from '@hookguard/test-kit/inbox'
 export { connect, deleteKeys } from '@hookguard/test-kit/redis'
 
 /** BullMQ connection options for the test Redis (workers need `maxRetriesPerRequest: null`). */
@@ -20,27 +21,6 @@ export function redisOptions(extra: RedisOptions = {}): RedisOptions {
 /** A hash-tagged prefix no other run shares, so it works on a Cluster too. */
 export function testPrefix(label: string): string {
   return `{hg-test-${label}-${randomBytes(4).toString('hex')}}`
-}
-
-export const sha256 = (payload: string | Uint8Array) =>
-  createHash('sha256').update(payload).digest('hex')
-
-let n = 0
-/** An entry as the receiver would hand it over, for the default scheme. */
-export function entry(overrides: Partial<InboxEntry> = {}): InboxEntry {
-  const id = overrides.id ?? `evt_${process.pid}_${++n}_${randomBytes(3).toString('hex')}`
-  const type = overrides.type ?? 'order.created'
-  const payload = overrides.payload ?? JSON.stringify({ id, type, data: { object: { n } } })
-  return {
-    key: `hookguard:${id}`,
-    scheme: 'hookguard',
-    id,
-    type,
-    receivedAt: Date.now(),
-    payload,
-    fingerprint: sha256(payload),
-    ...overrides,
-  }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
