@@ -158,20 +158,24 @@ function scripted(
   )
 }
 
+/** One signed event to `url` with `--retry` and `--retry-delay` (ms), the summary as JSON. */
+const sendRetrying = (url: string, retries: number, delayMs: number) =>
+  hookguard([
+    'send',
+    url,
+    '--secret',
+    SECRET,
+    '--retry',
+    String(retries),
+    '--retry-delay',
+    String(delayMs),
+    '--json',
+  ])
+
 describe('hookguard send --retry, like a real sender', () => {
   it('retries 5xx, 409 and dropped connections with backoff, re-signing each attempt', async () => {
     const { url, server, seen } = await scripted([503, 409, 'drop', 500, 200])
-    const result = await hookguard([
-      'send',
-      url,
-      '--secret',
-      SECRET,
-      '--retry',
-      '5',
-      '--retry-delay',
-      '10',
-      '--json',
-    ])
+    const result = await sendRetrying(url, 5, 10)
     server.close()
     expect(result.code, result.stderr).toBe(0)
     const summary = JSON.parse(result.stdout)
@@ -181,17 +185,7 @@ describe('hookguard send --retry, like a real sender', () => {
 
   it('does not retry a 4xx other than 409', async () => {
     const { url, server, seen } = await scripted([400])
-    const result = await hookguard([
-      'send',
-      url,
-      '--secret',
-      SECRET,
-      '--retry',
-      '5',
-      '--retry-delay',
-      '10',
-      '--json',
-    ])
+    const result = await sendRetrying(url, 5, 10)
     server.close()
     expect(result.code).toBe(1)
     expect(seen).toHaveLength(1)
@@ -199,17 +193,7 @@ describe('hookguard send --retry, like a real sender', () => {
   })
 
   it('gives up after --retry attempts on a refused connection', async () => {
-    const result = await hookguard([
-      'send',
-      'http://127.0.0.1:7139/',
-      '--secret',
-      SECRET,
-      '--retry',
-      '2',
-      '--retry-delay',
-      '5',
-      '--json',
-    ])
+    const result = await sendRetrying('http://127.0.0.1:7139/', 2, 5)
     expect(result.code).toBe(1)
     const summary = JSON.parse(result.stdout)
     expect(summary).toMatchObject({ requests: 3, failed: 1, statuses: { ECONNREFUSED: 1 } })
