@@ -1,3 +1,4 @@
+import { clearDeadline, type Deadline, setDeadline } from './deadlines.js'
 import { cutAfterGrace, drainNode, drainWebReader } from './drain.js'
 import { utf8Encode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
@@ -144,14 +145,14 @@ export async function readWebStream(
   }
 }
 
-/** A timer that rejects `passed` with `BODY_TIMEOUT`; `clear` it once the body is in. */
+/** A deadline that rejects `passed` with `BODY_TIMEOUT`; `clear` it once the body is in. */
 function startDeadline(timeoutMs: number): { passed: Promise<never>; clear(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined
+  let deadline: Deadline | undefined
   const passed = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(bodyTimeout(timeoutMs)), timeoutMs)
+    deadline = setDeadline(timeoutMs, () => reject(bodyTimeout(timeoutMs)))
   })
   passed.catch(ignore)
-  return { passed, clear: () => clearTimeout(timer) }
+  return { passed, clear: () => deadline !== undefined && clearDeadline(deadline) }
 }
 
 /** `BODY_TIMEOUT`: the body was still arriving at the deadline (a slow client or a broken proxy). */
@@ -222,51 +223,52 @@ export function readNodeStream(
   }
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(maxBytes)
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const detach = () => {
-      clearTimeout(timer)
-      stream.off('data', onData)
-      stream.off('end', onEnd)
-      stream.off('error', onError)
-      stream.off('close', onClose)
-      // A late error (the client resets after our answer, say) must find a listener, or it would
-      // be an uncaught exception.
-      stream.on('error', ignore)
-    }
+    // Settling leaves the listeners attached (detaching costs more than the body read itself at
+    // 1 KiB): once settled they do nothing, and `onError` keeps a late error (the client resets
+    // after our answer) from becoming an uncaught exception.
+    let settled = false
+    let deadline: Deadline | undefined
     const settle = (error: unknown, bytes?: Uint8Array) => {
-      detach()
+      if (settled) return
+      settled = true
+      if (deadline !== undefined) clearDeadline(deadline)
       if (bytes) resolve(bytes)
       else reject(error)
     }
     function onData(chunk: Uint8Array | string) {
+      if (settled) return
       try {
         collector.push(typeof chunk === 'string' ? utf8Encode(chunk) : chunk)
       } catch (error) {
-        detach()
+        settled = true
+        if (deadline !== undefined) clearDeadline(deadline)
         void drainNode(stream).then(() => reject(error))
       }
     }
     function onEnd() {
       settle(undefined, collector.bytes())
     }
+    // Both fire after the end too ('close' always does): build no error then (a stack costs µs).
     function onError(error: Error) {
+      if (settled) return
       settle(new RequestAbortedError(`Request body failed while streaming in: ${error.message}`))
     }
     function onClose() {
+      if (settled) return
       settle(new RequestAbortedError('Request aborted while its body was streaming in'))
+    }
+    const { timeoutMs } = options
+    if (timeoutMs !== undefined) {
+      deadline = setDeadline(timeoutMs, () => {
+        settle(bodyTimeout(timeoutMs))
+        // The answer closes the connection; this frees the socket should nothing answer.
+        stream.pause?.()
+        cutAfterGrace(() => stream.destroy?.())
+      })
     }
     stream.on('data', onData)
     stream.on('end', onEnd)
     stream.on('error', onError)
     stream.on('close', onClose)
-    const { timeoutMs } = options
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        settle(bodyTimeout(timeoutMs))
-        // The answer closes the connection; this frees the socket should nothing answer.
-        stream.pause?.()
-        cutAfterGrace(() => stream.destroy?.())
-      }, timeoutMs)
-    }
   })
 }

@@ -1,7 +1,9 @@
+import { clearDeadline, setDeadline } from './deadlines.js'
+
 /**
- * Settles with `promise`, or rejects with `timeoutError()` after `ms`: a command a client holds
- * while it reconnects (ioredis does) must not hold the sender's request. The late outcome keeps
- * its handlers, so a rejection after the timer won is handled, never reported as unhandled.
+ * Settles with `promise`, or rejects with `timeoutError()` after `ms` (a shared deadline, see
+ * `deadlines.ts`): a command a client holds while it reconnects (ioredis does) must not hold the
+ * sender's request. The late outcome keeps its handlers, so a rejection after the timer won is handled, never reported as unhandled.
  *
  * @example
  * await withTimeout(redis.get(key), 2000, () => new Error('no answer from Redis within 2000 ms'))
@@ -12,14 +14,14 @@ export function withTimeout<T>(
   timeoutError: () => Error,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError()), ms)
+    const deadline = setDeadline(ms, () => reject(timeoutError()))
     promise.then(
       (value) => {
-        clearTimeout(timer)
+        clearDeadline(deadline)
         resolve(value)
       },
       (error: unknown) => {
-        clearTimeout(timer)
+        clearDeadline(deadline)
         reject(error)
       },
     )

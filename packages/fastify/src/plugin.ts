@@ -34,6 +34,11 @@ declare module 'fastify' {
 const WIRED = Symbol('hookguard.fastify.route')
 type WiredConfig = FastifyContextConfig & { [WIRED]?: RouteWebhook }
 
+// The guard hands the route it found on to the scope's parser on the request itself:
+// `request.routeOptions` builds (and freezes) a new object on every read.
+const ROUTE = Symbol('hookguard.fastify.request-route')
+type GuardedRequest = FastifyRequest & { [ROUTE]: RouteWebhook | null }
+
 /** The body stream a content-type parser gets (the request, or a preParsing hook's stream). */
 type RawPayload = Parameters<preParsingHookHandler>[2]
 
@@ -59,9 +64,10 @@ function notWired(request: FastifyRequest): Error {
 // hook already read instead of waiting forever for bytes that will not come.
 const hookguardBodyGuard: preParsingHookHandler = (request, _reply, payload, done) => {
   if (request.is404) return done(null, payload)
-  const config: WiredConfig = request.routeOptions.config
-  if (!config[WIRED]) return done(notWired(request))
+  const route = (request.routeOptions.config as WiredConfig)[WIRED]
+  if (!route) return done(notWired(request))
   if (payload.readableEnded || payload.readableDidRead) return done(rawBodyUnavailable())
+  ;(request as GuardedRequest)[ROUTE] = route
   done(null, payload)
 }
 
@@ -78,6 +84,7 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
     await Promise.all([...receivers].map((receiver) => receiver.close(options)))
   })
   if (!fastify.hasRequestDecorator('webhook')) fastify.decorateRequest('webhook', null)
+  if (!fastify.hasRequestDecorator(ROUTE)) fastify.decorateRequest(ROUTE, null)
 
   // The scope's only parser: every content type, and none, arrives as the raw bytes, read by core's
   // reader within the route's `maxBodyBytes` and `bodyTimeoutMs`. A body refused for its size or
@@ -88,7 +95,7 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
   const scopeTimeoutMs = checkBodyTimeout(pluginOptions.bodyTimeoutMs)
   fastify.removeAllContentTypeParsers()
   fastify.addContentTypeParser('*', async (request: FastifyRequest, payload: RawPayload) => {
-    const receiver = (request.routeOptions.config as WiredConfig)[WIRED]?.receiver
+    const receiver = (request as GuardedRequest)[ROUTE]?.receiver
     try {
       const bytes = await readNodeStream(payload, receiver?.maxBodyBytes ?? scopeMaxBytes, {
         declaredLength: request.headers['content-length'],
