@@ -22,7 +22,7 @@ export {
   signBodyOnly,
 } from './schemes/define.js'
 export { discordKey, discordScheme } from './schemes/discord.js'
-export { parseFormBody } from './schemes/form.js'
+export { type FormFields, formFields, parseFormBody } from './schemes/form.js'
 export { githubScheme } from './schemes/github.js'
 export {
   calendlyScheme,
@@ -33,6 +33,7 @@ export {
   zoomScheme,
 } from './schemes/handshake-senders.js'
 export { hookguardScheme } from './schemes/hookguard.js'
+export { mailgunScheme } from './schemes/mailgun.js'
 export { paddleScheme } from './schemes/paddle.js'
 export { invalidSignature, objectField, requiredHeader, stringField } from './schemes/read.js'
 export { resolveScheme } from './schemes/registry.js'

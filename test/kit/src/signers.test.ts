@@ -7,6 +7,7 @@ import {
   signers,
   signGithub,
   signHookguard,
+  signMailgun,
   signShopify,
   signSlack,
   signStandardWebhooks,
@@ -108,6 +109,17 @@ describe('kit signers agree with the senders', () => {
       'x-webhook-timestamp': '12',
       'x-webhook-signature': `v1=${expected}`,
     })
+  })
+
+  it("mailgun: the vector in Mailgun's own PHP SDK tests (mailgun-php WebhookTest)", () => {
+    const fields = signMailgun({
+      secret: 'key-3ax6xnjp29jd6fds4gc373sgvjxteol0',
+      timestamp: 1403645220,
+      token: '5egbgr1vjgqxtrnp65xfznchgdccwh5d6i09vijqi3whgowmn6',
+    })
+    expect(fields.signature).toBe(
+      '9cfc5c41582e51246e73c88d34db3af0a3a2692a76fbab81492842f000256d33',
+    )
   })
 
   it('signers has one entry per built-in scheme', () => {

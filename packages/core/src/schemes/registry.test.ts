@@ -34,6 +34,7 @@ describe('scheme registry', () => {
       'typeform',
       'calendly',
       'coinbase',
+      'mailgun',
       'intercom',
       'vercel',
     ])

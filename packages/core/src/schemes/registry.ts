@@ -17,6 +17,7 @@ import {
   zoomScheme,
 } from './handshake-senders.js'
 import { hookguardScheme } from './hookguard.js'
+import { mailgunScheme } from './mailgun.js'
 import { paddleScheme } from './paddle.js'
 import { sendgridScheme } from './sendgrid.js'
 import { shopifyScheme } from './shopify.js'
@@ -56,6 +57,7 @@ export const schemes = {
   typeform: typeformScheme,
   calendly: calendlyScheme,
   coinbase: coinbaseScheme,
+  mailgun: mailgunScheme,
   intercom: intercomScheme,
   vercel: vercelScheme,
 } as const satisfies Record<string, Scheme>

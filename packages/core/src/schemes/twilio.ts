@@ -1,45 +1,14 @@
 import { base64DecodeSignature, base64Encode, hexDecode, utf8Decode } from '../encoding.js'
 import type { HeaderGetter } from '../headers.js'
 import { defineScheme, hmacSignature, rawSecretKey } from './define.js'
+import { type FormFields, formFields } from './form.js'
 import { requiredHeader, stringField } from './read.js'
 
 const SIGNATURE = 'x-twilio-signature'
 const SETTINGS = 'x-twilio-webhooks-signature-settings'
 
-function decode(text: string): string {
-  // Most values (SIDs, numbers, plain words) have nothing to decode: skip the copies.
-  const spaced = text.includes('+') ? text.replaceAll('+', ' ') : text
-  if (!spaced.includes('%')) return spaced
-  try {
-    return decodeURIComponent(spaced)
-  } catch {
-    // A malformed escape is kept as sent: the signature then simply does not match.
-    return spaced
-  }
-}
-
-/** Form fields as an object: a field's value, or its values in order when it is repeated. */
-type FormEvent = Record<string, string | string[]>
-
-/** The form body as the event: what Twilio's signed string is built from too. */
-function formEvent(text: string): FormEvent {
-  const fields = new Map<string, string | string[]>()
-  for (const pair of text.split('&')) {
-    if (pair === '') continue
-    const eq = pair.indexOf('=')
-    const name = decode(eq < 0 ? pair : pair.slice(0, eq))
-    const value = eq < 0 ? '' : decode(pair.slice(eq + 1))
-    const seen = fields.get(name)
-    if (seen === undefined) fields.set(name, value)
-    else if (typeof seen === 'string') fields.set(name, [seen, value])
-    else seen.push(value)
-  }
-  // fromEntries defines own properties, so a field named __proto__ stays a plain field.
-  return Object.fromEntries(fields)
-}
-
 /** Twilio's signed string after the URL: every parameter, sorted by name, as name then value. */
-function signedParams(event: FormEvent): string {
+function signedParams(event: FormFields): string {
   const chunks: string[] = []
   for (const name of Object.keys(event).sort()) {
     const value = event[name] as string | string[]
@@ -96,12 +65,12 @@ export const twilioScheme = defineScheme({
   },
   // A form body is parsed once, before verifying: the signed string is built from its fields
   // and the same object is the event. A JSON body is covered by the URL's bodySHA256 instead.
-  readBody: (text, header) => (isJson(header) ? undefined : formEvent(text)),
+  readBody: (text, header) => (isJson(header) ? undefined : formFields(text)),
   content(parts, body) {
     const url = parts.url ?? ''
     if (bodySha256(url) !== undefined) return [url]
     // `sign` and custom callers have no parsed fields: parse here then.
-    const event = (parts.parsed as FormEvent | undefined) ?? formEvent(utf8Decode(body))
+    const event = (parts.parsed as FormFields | undefined) ?? formFields(utf8Decode(body))
     return [url + signedParams(event)]
   },
   key: (secret) => [
@@ -112,7 +81,7 @@ export const twilioScheme = defineScheme({
     [SIGNATURE]: base64Encode(signature),
     ...(algorithm === 'hmac-sha256' ? { [SETTINGS]: 'algorithm=HMAC_SHA256' } : {}),
   }),
-  parse: (text, header) => (isJson(header) ? JSON.parse(text) : formEvent(text)),
+  parse: (text, header) => (isJson(header) ? JSON.parse(text) : formFields(text)),
   eventId: (_event, header) => header('i-twilio-idempotency-token'),
   eventType(event) {
     const message = stringField(event, 'MessageStatus') ?? stringField(event, 'SmsStatus')

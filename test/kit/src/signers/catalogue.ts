@@ -113,3 +113,27 @@ export const signSendgrid = (body: Body, privateKey: KeyObject, ts: number = NOW
     privateKey,
   ).toString('base64'),
 })
+
+/** Mailgun's signature fields: what a Mailgun body carries besides its event. */
+export interface MailgunSignature {
+  timestamp: string
+  token: string
+  signature: string
+}
+
+/**
+ * Mailgun (documentation.mailgun.com, securing webhooks): hex HMAC-SHA256 of timestamp + token
+ * (no separator), keyed with the HTTP webhook signing key. The fields go in the body.
+ */
+export const signMailgun = (
+  options: { secret?: string; timestamp?: number | string; token?: string } = {},
+): MailgunSignature => {
+  const timestamp = String(options.timestamp ?? NOW_S)
+  const token = options.token ?? 'e0b5477167110d68991efc6b9f89f0a11066af27834600e123'
+  const signature = mac('sha256', options.secret ?? SECRET, timestamp + token).toString('hex')
+  return { timestamp, token, signature }
+}
+
+/** A Mailgun JSON webhook body: the signature fields under `signature`, the event under `event-data`. */
+export const mailgunJson = (eventData: unknown, signature: MailgunSignature = signMailgun()) =>
+  JSON.stringify({ signature, 'event-data': eventData })

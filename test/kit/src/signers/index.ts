@@ -1,5 +1,7 @@
 export { signers } from './by-scheme.js'
 export {
+  type MailgunSignature,
+  mailgunJson,
   sendgridKeys,
   signCalendly,
   signCoinbase,
@@ -8,6 +10,7 @@ export {
   signIntercom,
   signLemonSqueezy,
   signLinear,
+  signMailgun,
   signMeta,
   signSendgrid,
   signTwitch,
