@@ -98,7 +98,9 @@ function declaredTooLarge(declared: string | null | undefined, maxBytes: number)
  * Reads a Web `ReadableStream` body within the limit. Past the limit (or with a declared length
  * over it) it reads the rest away within the drain bounds (see `drain.ts`), never buffering it,
  * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413; past
- * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang.
+ * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A stream that
+ * was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream that fails midway (the client
+ * went away) is a `RequestAbortedError`.
  */
 export async function readWebStream(
   stream: ReadableStream<Uint8Array> | null,
@@ -138,6 +140,8 @@ export async function readWebStream(
       cutAfterGrace(() => void reader.cancel().catch(ignore))
     } else {
       await reader.cancel().catch(() => {})
+      // The stream itself failed: on a server that is the client going away mid-body.
+      if (!(error instanceof WebhookVerificationError)) throw streamFailed(error)
     }
     throw error
   } finally {
@@ -165,13 +169,15 @@ export function bodyTimeout(timeoutMs: number): WebhookVerificationError {
 
 /**
  * The client went away (or the stream failed) while the body was streaming in. Not a
- * verification failure: adapters hand it to the framework's error handling (status 400), which
- * knows not to write to a closed socket.
+ * verification failure, and not the server's fault: it happens whenever a client gives up, so
+ * adapters hand it to `receiver.aborted(error)` (one debug line, no stack) and answer its 400 only
+ * where the socket is still open, never through the framework's error handling.
  *
  * @example
- * app.use((error, req, res, next) => {
- *   if (error instanceof RequestAbortedError) return res.end() // nobody is listening
- *   next(error)
+ * .catch((error) => {
+ *   if (!(error instanceof RequestAbortedError)) throw error
+ *   const { status, body } = receiver.aborted(error)
+ *   if (!res.destroyed) res.status(status).json(body)
  * })
  */
 export class RequestAbortedError extends Error {
@@ -180,6 +186,14 @@ export class RequestAbortedError extends Error {
   readonly statusCode = 400
   readonly expose = false
   readonly code = 'ECONNABORTED'
+}
+
+/** A body stream that failed midway, as the `RequestAbortedError` adapters answer and log. */
+function streamFailed(error: unknown): RequestAbortedError {
+  const reason = error instanceof Error ? error.message : String(error)
+  return new RequestAbortedError(`Request body failed while streaming in: ${reason}`, {
+    cause: error,
+  })
 }
 
 /** The part of a Node readable (`IncomingMessage`, `stream.Readable`) the reader uses; no imports needed. */

@@ -1,5 +1,5 @@
 import { type Answer, type AnswerStatus, answerFor } from './answers.js'
-import { checkBodyTimeout, checkMaxBodyBytes } from './body.js'
+import { checkBodyTimeout, checkMaxBodyBytes, type RequestAbortedError } from './body.js'
 import { type ErrorCode, WebhookVerificationError } from './errors.js'
 import { createDiagnoser, diagnoseByDefault } from './explain/diagnose.js'
 import { type HeadersInput, headerGetter } from './headers.js'
@@ -94,6 +94,12 @@ export interface Receiver {
    * dead-letter hook with `reason: 'shutdown'`, and closes the inbox. Safe to call twice.
    */
   close(options?: CloseOptions): Promise<void>
+  /**
+   * Logs a body the client abandoned midway (one `debug` line with code `ECONNABORTED`, no stack:
+   * it happens whenever a client gives up) and returns the 400 to send if the socket is still open.
+   * Adapters call it instead of handing the error to the framework, which would log a stack.
+   */
+  aborted(error: RequestAbortedError): { status: number; body: { error: string; code: string } }
 }
 
 function respond(
@@ -342,6 +348,10 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
         }
         throw error
       }
+    },
+    aborted(error) {
+      logger.debug?.({ code: error.code }, `[hookguard] ${error.message}`)
+      return { status: error.status, body: { error: error.message, code: error.code } }
     },
     close(closeOptions) {
       const timeoutMs = closeTimeout(closeOptions)

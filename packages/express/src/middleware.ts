@@ -5,6 +5,7 @@ import {
   errorResponse,
   type Outcome,
   type ReceiverOptions,
+  RequestAbortedError,
 } from '@hookguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { readRawBody } from './raw-body.js'
@@ -94,6 +95,13 @@ export function webhook<TEvent = unknown>(
       .then(
         (outcome) => deliver(outcome, req, res, nextOnce),
         async (error: unknown) => {
+          if (error instanceof RequestAbortedError) {
+            // The client went away mid-body: one debug line, not Express's error handlers (which
+            // print a stack), and an answer only if the socket is still there to carry it.
+            const { status, body } = receiver.aborted(error)
+            if (!res.destroyed && !res.headersSent) res.status(status).json(body)
+            return
+          }
           if (!(error instanceof WebhookVerificationError)) return nextOnce(error)
           // Core reads an oversized body away (within bounds) before it rejects; a body it gave
           // up on (past those bounds, or the deadline) leaves the connection unusable: close it.

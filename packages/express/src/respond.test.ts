@@ -20,6 +20,7 @@ vi.mock('@hookguard/core/adapter', async (importOriginal) => {
         maxBodyBytes: real.maxBodyBytes,
         bodyTimeoutMs: real.bodyTimeoutMs,
         close: (options) => real.close(options),
+        aborted: (error) => real.aborted(error),
         async receive(input) {
           const verified = await real.receive(input)
           if (!script.outcome) return verified

@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { type Outcome, payloadTooLarge } from '@hookguard/core/adapter'
+import { type Outcome, payloadTooLarge, RequestAbortedError } from '@hookguard/core/adapter'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteWebhook } from './options.js'
 import { sendFailure, sendOutcome } from './respond.js'
@@ -85,6 +85,12 @@ export function errorHandler(route: RouteWebhook, own: ErrorHandler | undefined)
     }
     if (error instanceof WebhookVerificationError) {
       return sendFailure(error, request, reply, route.onError)
+    }
+    if (error instanceof RequestAbortedError) {
+      // The scope's parser lost the client mid-body: one debug line, not Fastify's default
+      // handler (which logs it at info with a stack). Fastify writes nothing to a closed socket.
+      const { status, body } = route.receiver.aborted(error)
+      return reply.code(status).send(body)
     }
     if (own) return own.call(this, error, request, reply)
     throw error

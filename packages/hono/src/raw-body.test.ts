@@ -10,7 +10,7 @@ import {
 } from '@hookguard/test-kit'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { validator } from 'hono/validator'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { WebhookEnv } from './types.js'
 import { webhook } from './webhook.js'
 
@@ -286,7 +286,7 @@ describe('a body an earlier middleware already read', () => {
     expect((await codeOf(response)).code).toBe('RAW_BODY_UNAVAILABLE')
   })
 
-  it("leaves a body stream that breaks mid-read to Hono's error handler", async () => {
+  it("answers a body stream that breaks mid-read 400 ECONNABORTED with one debug line, not Hono's error handler", async () => {
     let sent = false
     const broken = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -295,15 +295,21 @@ describe('a body an earlier middleware already read', () => {
         controller.enqueue(new TextEncoder().encode(BODY.slice(0, 10)))
       },
     })
-    const { app, handled } = guarded(undefined)
+    const logger = { debug: vi.fn(), warn: vi.fn(), error: vi.fn() }
+    const { app, handled } = guarded(undefined, { logger })
     const response = await app.request('/webhooks', {
       method: 'POST',
       body: broken,
       duplex: 'half',
       headers: signHookguard(BODY),
     } as RequestInit)
-    expect(response.status).toBe(500)
-    expect(await response.json()).toEqual({ unexpected: 'connection reset' })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toMatchObject({ code: 'ECONNABORTED' })
     expect(handled()).toBe(0)
+    expect(logger.debug.mock.calls).toEqual([
+      [{ code: 'ECONNABORTED' }, expect.stringMatching(/connection reset/)],
+    ])
+    expect(logger.warn).not.toHaveBeenCalled()
+    expect(logger.error).not.toHaveBeenCalled()
   })
 })

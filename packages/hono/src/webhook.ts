@@ -1,6 +1,11 @@
 import type { CloseOptions } from '@hookguard/core'
 import { WebhookVerificationError } from '@hookguard/core'
-import { createReceiver, errorResponse, type Outcome } from '@hookguard/core/adapter'
+import {
+  createReceiver,
+  errorResponse,
+  type Outcome,
+  RequestAbortedError,
+} from '@hookguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { checkHonoOptions, type HonoWebhookOptions } from './options.js'
@@ -73,7 +78,13 @@ export function webhook<TEvent = unknown>(
         method: c.req.method,
       })
     } catch (error) {
-      // Anything else is a bug or a broken connection: Hono's own error handling owns it.
+      if (error instanceof RequestAbortedError) {
+        // The client went away mid-body: one debug line, not Hono's error handler (which prints a
+        // stack and answers 500).
+        const { status, body } = receiver.aborted(error)
+        return c.json(body, status as ContentfulStatusCode)
+      }
+      // Anything else is a bug: Hono's own error handling owns it.
       if (!(error instanceof WebhookVerificationError)) throw error
       const rejected = explain(error, source)
       if (onError) return onError(rejected, c)

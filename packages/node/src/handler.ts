@@ -49,16 +49,15 @@ export function webhookHandler<TEvent = unknown>(
 
   /** A failure that is not a verification answer: Connect's error handlers, or 400/500 here. */
   function fail(error: unknown, res: ServerResponse, next: NextFunction | undefined): void {
-    if (next) {
-      next(error)
+    if (error instanceof RequestAbortedError) {
+      // The client went away mid-body: one debug line, not the error handlers (Connect's print a
+      // stack), and an answer only if the socket is still there to carry it.
+      const { status, body } = receiver.aborted(error)
+      if (!res.headersSent && !res.destroyed) sendJson(res, status, body)
       return
     }
-    if (error instanceof RequestAbortedError) {
-      // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.
-      logger.debug?.({ code: error.code }, `[hookguard] ${error.message}`)
-      if (!res.headersSent && !res.destroyed) {
-        sendJson(res, error.status, { error: error.message, code: error.code })
-      }
+    if (next) {
+      next(error)
       return
     }
     logger.error({ code: 'ROUTE_FAILED', error }, '[hookguard] the webhook route failed')

@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { RequestAbortedError, readWebStream } from '@hookguard/core/adapter'
+import { readWebStream } from '@hookguard/core/adapter'
 
 /**
  * The exact body bytes within `maxBytes`: refused at once when `Content-Length` declares too
@@ -20,16 +20,9 @@ export async function readBody(
         'it, or give it request.clone() and read the original yourself',
     )
   }
-  try {
-    return await readWebStream(request.body, maxBytes, {
-      declaredLength: request.headers.get('content-length'),
-      timeoutMs,
-    })
-  } catch (error) {
-    if (error instanceof WebhookVerificationError) throw error
-    throw new RequestAbortedError(
-      `Request body failed while streaming in: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    )
-  }
+  // Core's reader turns a stream that fails midway (the client went away) into RequestAbortedError.
+  return readWebStream(request.body, maxBytes, {
+    declaredLength: request.headers.get('content-length'),
+    timeoutMs,
+  })
 }

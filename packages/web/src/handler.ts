@@ -31,7 +31,6 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
   // The whole object goes to core, so options core learns later reach every request unchanged.
   const receiver = createReceiver(options)
   const { handler, onError, waitUntil } = options
-  const logger = options.logger ?? console
 
   return async function hookguardWebhook(request, context) {
     let outcome: Outcome
@@ -46,8 +45,8 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
     } catch (error) {
       if (error instanceof RequestAbortedError) {
         // Nobody is left to read an answer; one line, no stack: it happens whenever a client gives up.
-        logger.debug?.({ code: error.code }, `[hookguard] ${error.message}`)
-        return rejection(error)
+        const { status, body } = receiver.aborted(error)
+        return jsonResponse(status, body)
       }
       // Anything else is a bug: the platform's own error handling owns it.
       if (!(error instanceof WebhookVerificationError)) throw error
