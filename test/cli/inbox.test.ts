@@ -2,20 +2,20 @@
 import { randomBytes } from 'node:crypto'
 import { type BullInbox, createInbox, createWorker, type InboxWorker } from '@hookguard/bullmq'
 import { inboxEntry } from '@hookguard/test-kit/inbox'
-import { connect, deleteKeys, describeRedis, redisUrl } from '@hookguard/test-kit/redis'
+import {
+  connect,
+  deleteKeys,
+  describeRedis,
+  redisAddress,
+  redisUrl,
+} from '@hookguard/test-kit/redis'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { hookguard } from './run.js'
 
 describeRedis('hookguard inbox', () => {
   const prefix = `{hg-cli-${randomBytes(4).toString('hex')}}`
-  const url = new URL(redisUrl())
-  const connection = {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    db: Number(url.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null,
-  }
+  const connection = { ...redisAddress(), maxRetriesPerRequest: null }
   const env = { REDIS_URL: redisUrl() }
   const flags = ['--prefix', prefix]
   let redis: Redis

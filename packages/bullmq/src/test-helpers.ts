@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { redisUrl } from '@hookguard/test-kit/redis'
+import { redisAddress } from '@hookguard/test-kit/redis'
 import type { RedisOptions } from 'bullmq'
 
 // The bullmq suites call the kit's inbox entry builder `entry`.
@@ -8,14 +8,7 @@ export { connect, deleteKeys } from '@hookguard/test-kit/redis'
 
 /** BullMQ connection options for the test Redis (workers need `maxRetriesPerRequest: null`). */
 export function redisOptions(extra: RedisOptions = {}): RedisOptions {
-  const url = new URL(redisUrl())
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    db: Number(url.pathname.slice(1) || 0),
-    maxRetriesPerRequest: null,
-    ...extra,
-  }
+  return { ...redisAddress(), maxRetriesPerRequest: null, ...extra }
 }
 
 /** A hash-tagged prefix no other run shares, so it works on a Cluster too. */

@@ -1,4 +1,10 @@
-export { connect, deleteKeys, testPrefix } from './connection.js'
+export {
+  connect,
+  deleteKeys,
+  type RedisAddress,
+  redisAddress,
+  testPrefix,
+} from './connection.js'
 export { type FlakyProxy, flakyProxy } from './flaky-proxy.js'
 export {
   findRedisServer,
