@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { redisSkipReason, redisUrl } from '@hookguard/test-kit/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const run = promisify(execFile)
@@ -38,6 +39,14 @@ const FRAMEWORKS = { express: '^5', fastify: '^5', hono: '^4', '@hono/node-serve
 interface Report {
   loaded: Record<string, string[]>
   adapters: Record<string, { valid: string; tampered: string; handlerRuns: number }>
+  durable?: {
+    ioredis: string
+    bullmq: string
+    store: string[]
+    storeRuns: number
+    inbox: string[]
+    workerRuns: number
+  }
 }
 
 const work = mkdtempSync(join(tmpdir(), 'hookguard-tarballs-'))
@@ -80,7 +89,10 @@ beforeAll(async () => {
         join(dir, 'smoke.js'),
         `${smoke}\n${main}.catch((error) => {\n  console.error(error)\n  process.exit(1)\n})\n`,
       )
-      const { stdout } = await run(process.execPath, ['smoke.js'], { cwd: dir })
+      // With a Redis, the apps also run the Redis store and the BullMQ inbox on it.
+      const { REDIS_URL: _inherited, ...env } = process.env
+      if (redisSkipReason() === undefined) env.REDIS_URL = redisUrl()
+      const { stdout } = await run(process.execPath, ['smoke.js'], { cwd: dir, env })
       reports[kind as 'esm' | 'cjs'] = JSON.parse(stdout.trim().split('\n').pop() ?? '{}')
     }),
   )
@@ -107,4 +119,18 @@ describe.each(['esm', 'cjs'] as const)('installed from tarballs with npm, %s app
       handlerRuns: 1,
     })
   })
+
+  it.skipIf(redisSkipReason() !== undefined)(
+    'runs the Redis store and the BullMQ inbox on the ioredis npm installed (6), once per event',
+    () => {
+      expect(report().durable).toEqual({
+        ioredis: expect.stringMatching(/^6\./),
+        bullmq: expect.stringMatching(/^\d+\./),
+        store: ['200 {"received":true}', '200 {"received":true,"duplicate":true}'],
+        storeRuns: 1,
+        inbox: ['200 {"received":true}', '200 {"received":true,"duplicate":true}'],
+        workerRuns: 1,
+      })
+    },
+  )
 })

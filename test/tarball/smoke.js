@@ -89,7 +89,73 @@ async function main(load, installed) {
       await server.close()
     }
   }
+  if (process.env.REDIS_URL) report.durable = await durable(load, sign)
   console.log(JSON.stringify(report))
+}
+
+// The Redis store and the BullMQ inbox on the ioredis npm installed beside them (the peers'
+// newest: ioredis 6 today): a signed event and its redelivery through the node adapter; each
+// runs its handler once.
+async function durable(load, sign) {
+  const { Redis } = await load('ioredis')
+  const { createInbox, createWorker } = await load('@hookguard/bullmq')
+  const { RedisIdempotencyStore } = await load('@hookguard/redis')
+  const { webhookHandler } = await load('@hookguard/node')
+  const version = async (name) => {
+    const { readFileSync } = await load('node:fs')
+    const { createRequire } = await load('node:module')
+    const path = createRequire(`${process.cwd()}/`).resolve(`${name}/package.json`)
+    return JSON.parse(readFileSync(path, 'utf8')).version
+  }
+  const run = `hg-tarball-${process.pid}-${Date.now()}`
+  const prefix = `{${run}}`
+  const redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null })
+  const result = { ioredis: await version('ioredis'), bullmq: await version('bullmq') }
+  const event = (id) => {
+    const body = JSON.stringify({ id, type: 'order.created', created: 0, data: { object: {} } })
+    return sign({ payload: body, secret: SECRET }).then((headers) => ({ body, headers }))
+  }
+  const deliver = async (port, { body, headers }) => {
+    const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers, body })
+    return `${response.status} ${await response.text()}`
+  }
+  const settle = async (check) => {
+    for (let i = 0; i < 250 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
+  }
+  try {
+    let storeRuns = 0
+    const store = new RedisIdempotencyStore(redis, { prefix: `${run}:` })
+    const on = { 'order.created': () => void storeRuns++ }
+    const stored = await listen(http.createServer(webhookHandler({ secret: SECRET, on, store })))
+    const first = await event('evt_store')
+    result.store = [await deliver(stored.port, first)]
+    await settle(() => storeRuns > 0)
+    result.store.push(await deliver(stored.port, first))
+    result.storeRuns = storeRuns
+    await stored.close()
+
+    let workerRuns = 0
+    const inbox = createInbox({ connection: redis, prefix })
+    const worker = createWorker({
+      connection: redis,
+      prefix,
+      on: { 'order.created': () => void workerRuns++ },
+    })
+    const queued = await listen(http.createServer(webhookHandler({ secret: SECRET, inbox })))
+    const second = await event('evt_inbox')
+    result.inbox = [await deliver(queued.port, second)]
+    await settle(() => workerRuns > 0)
+    result.inbox.push(await deliver(queued.port, second))
+    result.workerRuns = workerRuns
+    await queued.close()
+    await worker.close()
+    await inbox.close()
+  } finally {
+    const keys = [...(await redis.keys(`${prefix}*`)), ...(await redis.keys(`*${run}:*`))]
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  }
+  return result
 }
 
 function listen(server) {
