@@ -44,10 +44,11 @@ export function createClaimer<E>(config: ClaimerConfig<E>) {
   ): Promise<ClaimResult<E>> {
     const handler = route(webhook.type)
     if (!handler) return { status: 'ignored' }
-    const { key, id } = idempotencyKey(webhook, idOf)
+    const print = await fingerprint(payload)
+    const { key, id } = idempotencyKey(webhook, idOf, print)
     let begun: Awaited<ReturnType<IdempotencyStore['begin']>>
     try {
-      begun = await store.begin(key, { fingerprint: await fingerprint(payload), leaseMs })
+      begun = await store.begin(key, { fingerprint: print, leaseMs })
     } catch (err) {
       logger.warn({ code: 'STORE_UNAVAILABLE', key, id, err }, '[hookguard] store.begin failed')
       return { status: 'store_unavailable', error: err }

@@ -6,7 +6,7 @@
  * const entry: InboxEntry = { key: 'hookguard:evt_1', scheme: 'hookguard', id: 'evt_1', type: 'order.created', receivedAt: Date.now(), payload: rawBody, fingerprint }
  */
 export interface InboxEntry {
-  /** The idempotency key `${scheme}:${id}`. */
+  /** The idempotency key: `${scheme}:${id}`, or for a scheme keyed on its body (Shopify) `${scheme}:${type}:${fingerprint}`. */
   key: string
   scheme: string
   id: string

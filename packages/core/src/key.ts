@@ -25,12 +25,25 @@ function refuseNumericId(event: unknown): void {
 /**
  * The event's id and its idempotency key, `${scheme}:${id}`: scheme-qualified, so two senders
  * sharing a store cannot collide. An event without an id is `INVALID_PAYLOAD`.
+ *
+ * A scheme whose id is not signed may key on what is (`idempotencyKeyFrom: 'body'`, Shopify):
+ * `${scheme}:${type}:${bodyDigest}`, the body's SHA-256 (its `fingerprint`), so a captured body
+ * resent under a new id is still a duplicate. The id stays the sender's, for handlers and logs.
+ * An `idempotencyKey` option (`idOf`) always wins.
  */
 export function idempotencyKey<E>(
   webhook: VerifiedWebhook<E>,
   idOf: EventIdOf<E> | undefined,
+  bodyDigest: string,
 ): { key: string; id: string } {
-  if (!idOf && !webhook.scheme.eventId) refuseNumericId(webhook.event)
+  const { scheme } = webhook
+  if (!idOf && scheme.idempotencyKeyFrom === 'body') {
+    return {
+      key: `${scheme.name}:${webhook.type ?? ''}:${bodyDigest}`,
+      id: webhook.id ?? bodyDigest,
+    }
+  }
+  if (!idOf && !scheme.eventId) refuseNumericId(webhook.event)
   const id = idOf ? idOf(webhook) : webhook.id
   if (typeof id !== 'string' || id === '') {
     throw new WebhookVerificationError(
@@ -38,7 +51,7 @@ export function idempotencyKey<E>(
       'The event has no id to deduplicate on (see idempotencyKey)',
     )
   }
-  return { key: `${webhook.scheme.name}:${id}`, id }
+  return { key: `${scheme.name}:${id}`, id }
 }
 
 /** Lower-case hex SHA-256 of the raw body: the same id with another body is told apart by it. */

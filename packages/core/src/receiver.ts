@@ -215,7 +215,8 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
     headers: HeadersInput,
     box: Inbox,
   ) {
-    const { key, id } = idempotencyKey(webhook, idOf)
+    const print = await fingerprint(payload)
+    const { key, id } = idempotencyKey(webhook, idOf, print)
     const entry: InboxEntry = {
       key,
       scheme: webhook.scheme.name,
@@ -223,7 +224,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
       type: webhook.type ?? '',
       receivedAt: Date.now(),
       payload,
-      fingerprint: await fingerprint(payload),
+      fingerprint: print,
     }
     // Workers parse the stored body by it, as verification just did (form-encoded GitHub, Slack).
     const contentType = headerGetter(headers)('content-type')

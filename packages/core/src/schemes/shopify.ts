@@ -7,9 +7,17 @@ const SIGNATURE = 'x-shopify-hmac-sha256'
 
 /**
  * Shopify: `X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>`, keyed with the
- * app's client secret as given. No timestamp is signed; the idempotency key is
- * `X-Shopify-Webhook-Id` and the type is `X-Shopify-Topic` with `/` turned into `.`
- * (`orders/create` → `orders.create`), so `orders.*` routes work.
+ * app's client secret as given. The type is `X-Shopify-Topic` with `/` turned into `.`
+ * (`orders/create` → `orders.create`), so `orders.*` routes work; the id is
+ * `X-Shopify-Webhook-Id`.
+ *
+ * Only the body is signed: no timestamp, and neither the webhook id nor the topic. So the
+ * idempotency key is not the (unsigned) webhook id but the topic and the body's SHA-256
+ * (`idempotencyKeyFrom: 'body'`): a captured delivery resent under a new webhook id is still a
+ * duplicate while the store remembers it (72 hours by default). What that cannot catch: a body
+ * resent under another topic (the topic is not signed, and Shopify itself sends one order's body
+ * for several topics), or after the store forgot it. Two deliveries with the same body on one
+ * topic run once (Shopify bodies carry `updated_at`, so they differ when anything changed).
  *
  * @example
  * await verify({ scheme: 'shopify', payload, headers, secret: process.env.SHOPIFY_API_SECRET! })
@@ -18,6 +26,7 @@ export const shopifyScheme = defineScheme({
   name: 'shopify',
   needsId: true,
   generateId: randomUuid,
+  idempotencyKeyFrom: 'body',
   read(header) {
     // Shopify's newer deliveries (Events) send the same values under `Shopify-*` names.
     const text =

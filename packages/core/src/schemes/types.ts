@@ -144,6 +144,13 @@ export interface Scheme {
   readBody?(text: string, header: HeaderGetter): unknown
   /** The idempotency key; the default is the event's `id`. */
   eventId?(event: unknown, header: HeaderGetter, parts: SignedParts): string | undefined
+  /**
+   * What the default idempotency key is made of: `'id'` (the default), the event's id; or
+   * `'body'`, for senders that sign the body but not the id (Shopify): the body's SHA-256 and the
+   * type, so a captured body resent under a new id is still a duplicate. Handlers still get the
+   * sender's id. An adapter's `idempotencyKey` option overrides either.
+   */
+  readonly idempotencyKeyFrom?: 'id' | 'body'
   /** The routing type; the default is the event's `type`. */
   eventType?(event: unknown, header: HeaderGetter): string | undefined
   /**
