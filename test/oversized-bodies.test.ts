@@ -4,14 +4,7 @@ import { join } from 'node:path'
 import { MiB, SECRET } from '@hookguard/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allAdapters, type RunningApp } from './support/adapters.js'
-import {
-  curlClient,
-  type Framing,
-  fetchClient,
-  nodeHttpClient,
-  type Read,
-  sendThenReadClient,
-} from './support/oversized.js'
+import { type Client, type Framing, sendWith } from './support/oversized.js'
 
 // Every adapter's 413 must reach the sender, whatever its client and however it frames the body:
 // core reads an oversized body away (within DRAIN_MAX_BYTES / DRAIN_MAX_MS) before answering, so a
@@ -20,7 +13,6 @@ import {
 // 50 MiB). By default each case runs a few times, so the file stays under a minute or two.
 const FULL = Number(process.env.HOOKGUARD_413_TRIES ?? 0)
 
-type Client = 'send-then-read' | 'node:http' | 'fetch' | 'curl'
 const CLIENTS: Client[] = ['send-then-read', 'node:http', 'fetch', 'curl']
 const FRAMINGS: Framing[] = ['declared', 'chunked']
 const SIZES = [2 * MiB, 50 * MiB]
@@ -40,21 +32,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function send(client: Client, url: string, size: number, framing: Framing): Promise<Read> {
-  const body = bodies.get(size) as Buffer
-  switch (client) {
-    case 'send-then-read':
-      return sendThenReadClient(url, body, framing)
-    case 'node:http':
-      return nodeHttpClient(url, body, framing)
-    case 'fetch':
-      return fetchClient(url, body, framing)
-    case 'curl':
-      return curlClient(url, files.get(size) as string, framing)
-  }
-}
-
-describe.each(allAdapters)('%s: a 413 the sender reads', (_name, start) => {
+describe.each(allAdapters)('%s: a 413 the sender reads', (name, start) => {
   let app: RunningApp
   beforeAll(async () => {
     app = await start({ secret: SECRET, on: { '*': () => {} } }, SECRET)
@@ -65,16 +43,25 @@ describe.each(allAdapters)('%s: a 413 the sender reads', (_name, start) => {
     for (const framing of FRAMINGS) {
       for (const client of CLIENTS) {
         const n = tries(client, size)
-        it(`${size / MiB} MiB, ${framing}, ${client}: ${n}/${n} read the 413`, async () => {
-          const failures: string[] = []
-          for (let i = 0; i < n; i++) {
-            const read = await send(client, `${app.url}/webhooks`, size, framing)
-            const ok =
-              read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
-            if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
-          }
-          expect(failures).toEqual([])
-        }, 60_000)
+        const label = `${size / MiB} MiB, ${framing}, ${client}`
+        it(
+          `${label}: ${n}/${n} read the 413`,
+          async () => {
+            const failures: string[] = []
+            for (let i = 0; i < n; i++) {
+              const body = bodies.get(size) as Buffer
+              const file = files.get(size) as string
+              const read = await sendWith(client, `${app.url}/webhooks`, body, file, framing)
+              const ok =
+                read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
+              if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
+            }
+            // The figure the issue asks for, per adapter, client and case, when asked for it.
+            if (FULL > 0) console.log(`413 read: ${name} ${label}: ${n - failures.length}/${n}`)
+            expect(failures).toEqual([])
+          },
+          Math.max(60_000, n * 5_000),
+        )
       }
     }
   }

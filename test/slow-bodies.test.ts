@@ -1,54 +1,13 @@
-import { connect } from 'node:net'
 import { SECRET } from '@hookguard/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allAdapters, type RunningApp } from './support/adapters.js'
+import { slowClient } from './support/slow.js'
 
 // A body still trickling in at the deadline is answered 408 BODY_TIMEOUT and its connection
 // closed; nothing reaches a handler. A short deadline keeps the run short; timing figures (the
 // valid requests' p99 under this load) belong to `pnpm stress`, not here.
 const DEADLINE_MS = 400
 const SLOW = 300
-
-interface Slow {
-  status: string | undefined
-  code: string | undefined
-  /** From the first body byte to the socket's close. */
-  closedAfterMs: number
-}
-
-/** Declares a 1 KiB body and sends one byte of it every 100 ms until the server gives up. */
-function slowClient(url: string): Promise<Slow> {
-  const { hostname, port } = new URL(url)
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname)
-    let answer = ''
-    let started = 0
-    let timer: ReturnType<typeof setInterval> | undefined
-    socket.setEncoding('latin1')
-    socket.on('data', (text: string) => {
-      answer += text
-    })
-    socket.on('error', () => {})
-    socket.on('close', () => {
-      clearInterval(timer)
-      resolve({
-        status: /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1],
-        code: /"code":"([A-Z_]+)"/.exec(answer)?.[1],
-        closedAfterMs: performance.now() - started,
-      })
-    })
-    socket.on('connect', () => {
-      socket.write(
-        `POST /webhooks HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\n` +
-          'x-webhook-timestamp: 1\r\nx-webhook-signature: v1=00\r\ncontent-length: 1024\r\n\r\n{',
-      )
-      started = performance.now()
-      timer = setInterval(() => {
-        if (!socket.destroyed) socket.write(' ')
-      }, 100)
-    })
-  })
-}
 
 describe.each(allAdapters)('%s: slow bodies', (_name, start) => {
   let app: RunningApp

@@ -5,6 +5,9 @@ import { connect } from 'node:net'
 /** How a client sends an oversized body: with a Content-Length, or chunked. */
 export type Framing = 'declared' | 'chunked'
 
+/** The clients a 413 must reach: see each one below. */
+export type Client = 'send-then-read' | 'node:http' | 'fetch' | 'curl'
+
 /** What the client read: the status and body it got, or the error it got instead. */
 export interface Read {
   status: number | undefined
@@ -156,4 +159,29 @@ export function sendThenReadClient(url: string, body: Buffer, framing: Framing):
       socket.resume()
     })
   })
+}
+
+/**
+ * Sends `body` with `client` (curl uploads `file`, which must hold the same bytes).
+ *
+ * @example
+ * const read = await sendWith('curl', `${url}/webhooks`, body, file, 'chunked')
+ */
+export function sendWith(
+  client: Client,
+  url: string,
+  body: Buffer,
+  file: string,
+  framing: Framing,
+): Promise<Read> {
+  switch (client) {
+    case 'send-then-read':
+      return sendThenReadClient(url, body, framing)
+    case 'node:http':
+      return nodeHttpClient(url, body, framing)
+    case 'fetch':
+      return fetchClient(url, body, framing)
+    case 'curl':
+      return curlClient(url, file, framing)
+  }
 }

@@ -1,16 +1,5 @@
-import { randomBytes } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import { redisUrl } from './target.js'
-
-/**
- * A key prefix no other test run shares, so runs can overlap and each cleans up only its keys.
- *
- * @example
- * const prefix = testPrefix('store') // 'hookguard-test:4242:store:9f3a…:'
- */
-export function testPrefix(label: string): string {
-  return `hookguard-test:${process.pid}:${label}:${randomBytes(4).toString('hex')}:`
-}
 
 /** Where the test Redis is, as ioredis and BullMQ options take it. */
 export interface RedisAddress {
@@ -49,19 +38,4 @@ export function redisAddress(): RedisAddress {
  */
 export function connect(options: RedisOptions = {}): Redis {
   return new Redis({ ...redisAddress(), maxRetriesPerRequest: 1, ...options })
-}
-
-/**
- * Deletes every key under `prefix` with SCAN and UNLINK, never FLUSHDB: other runs share the
- * database. Resolves to the number deleted.
- *
- * @example
- * afterAll(() => deleteKeys(redis, prefix))
- */
-export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
-  let deleted = 0
-  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-    if ((keys as string[]).length > 0) deleted += await redis.unlink(...(keys as string[]))
-  }
-  return deleted
 }

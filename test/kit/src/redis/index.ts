@@ -1,11 +1,6 @@
-export {
-  connect,
-  deleteKeys,
-  type RedisAddress,
-  redisAddress,
-  testPrefix,
-} from './connection.js'
+export { connect, type RedisAddress, redisAddress } from './connection.js'
 export { type FlakyProxy, flakyProxy } from './flaky-proxy.js'
+export { deleteKeys, testPrefix } from './keys.js'
 export {
   findRedisServer,
   freePort,
