@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { benchBullmqWorker } from './bullmq-worker.js'
 import { benchHttp } from './http.js'
 import { benchInboxHttp } from './inbox-http.js'
@@ -20,12 +21,37 @@ import { benchStandardWebhooks } from './standard-webhooks.js'
 import { benchStripeGithub } from './stripe-github.js'
 import { benchVerifyDefault } from './verify-default.js'
 
-const smoke = process.argv.includes('--smoke')
-const write = process.argv.includes('--write')
-const onlyAt = process.argv.indexOf('--only')
-const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined
-const rowsAt = process.argv.indexOf('--rows')
-const rows = rowsAt >= 0 ? process.argv[rowsAt + 1] : undefined
+const USAGE = `usage: pnpm bench [--smoke] [--write] [--only <group text>] [--rows <server text>]
+  --smoke   every group briefly (well under a minute), the table only
+  --write   the report replaces the tracked BENCHMARKS.md (default: bench/results/, untracked)
+  --only    just the groups whose name contains the text; the table only
+  --rows    in the HTTP group, just the servers whose label contains the text`
+// An unknown flag (a typo, or --help) must not start an 8-minute run.
+let args: ReturnType<typeof parseBenchArgs>
+try {
+  args = parseBenchArgs()
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`)
+  process.exit(2)
+}
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+const { smoke = false, write = false, only, rows } = args
+
+function parseBenchArgs() {
+  const options = {
+    smoke: { type: 'boolean' },
+    write: { type: 'boolean' },
+    only: { type: 'string' },
+    rows: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  } as const
+  // pnpm passes a lone `--` through when called as `pnpm bench -- --only x`.
+  const argv = process.argv.slice(2).filter((arg) => arg !== '--')
+  return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values
+}
 
 // The bench measures what users install: the built packages, never the TypeScript sources
 // (bench/tsconfig.json keeps the root tsconfig's source paths away from tsx).
@@ -45,6 +71,13 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['bullmq inbox over HTTP', benchInboxHttp],
   ['scheme families', benchSchemeFamilies],
 ]
+
+if (only !== undefined && !groups.some(([name]) => name.includes(only))) {
+  console.error(
+    `--only ${only}: no group matches; the groups are:\n  ${groups.map(([name]) => name).join('\n  ')}`,
+  )
+  process.exit(2)
+}
 
 const settings = budget(smoke)
 const about = machine()
