@@ -18,6 +18,9 @@ const octokitUrl = new URL(
 /** `@octokit/webhooks-methods`: GitHub's own `sign` and `verify`. */
 export const octokit = (await import(/* @vite-ignore */ octokitUrl.href)) as typeof OctokitMethods
 
+export { Signature as HubspotSignature } from '@hubspot/api-client/lib/src/utils/signature.js'
+// The webhooks entry alone: the package's main entry is the whole GraphQL client.
+export { LinearWebhookClient } from '@linear/sdk/webhooks'
 export { Paddle } from '@paddle/paddle-node-sdk'
 export { EventWebhook as SendgridEventWebhook } from '@sendgrid/eventwebhook'
 export { verifyKey as discordVerifyKey } from 'discord-interactions'
