@@ -21,6 +21,12 @@ export { DRAIN_MAX_BYTES, DRAIN_MAX_MS } from './drain.js'
 export { checkHandlerChoice } from './handler-options.js'
 export { type HeaderGetter, type HeadersInput, headerGetter } from './headers.js'
 export { checkLogger } from './logger.js'
+export {
+  bodyStreamTaken,
+  type NodeBodySource,
+  type NodeRequestLike,
+  readNodeBody,
+} from './node-body.js'
 export { outcomeReporter } from './outcome-hook.js'
 export { parseEvent } from './parse.js'
 export {

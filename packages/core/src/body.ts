@@ -206,6 +206,8 @@ export interface NodeReadableLike {
   pause?(): unknown
   destroy?(): unknown
   readableEnded?: boolean
+  readableDidRead?: boolean
+  readableFlowing?: boolean | null
   destroyed?: boolean
 }
 

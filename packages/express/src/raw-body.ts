@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
-import { payloadTooLarge, RequestAbortedError, readNodeStream } from '@hookguard/core/adapter'
+import { readNodeBody } from '@hookguard/core/adapter'
 
 // Registered, so the ESM and CJS builds of this package find each other's copy.
 const RAW_BODY = Symbol.for('hookguard.express.rawBody')
@@ -45,14 +45,9 @@ function bytesOf(value: unknown): Uint8Array | undefined {
   return undefined
 }
 
-function withinLimit(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes)
-  return bytes
-}
-
 /**
  * Bytes something kept earlier (keepRawBody, `req.rawBody`, express.raw()), or `undefined` when
- * the stream is still unread. Throws RAW_BODY_UNAVAILABLE when it was consumed and no copy kept.
+ * the stream may still be read. Throws RAW_BODY_UNAVAILABLE when a body parser consumed it.
  */
 function keptBytes(req: BodyCarrier): Uint8Array | undefined {
   const kept = req[RAW_BODY] ?? bytesOf(req.rawBody)
@@ -62,39 +57,28 @@ function keptBytes(req: BodyCarrier): Uint8Array | undefined {
   // Express 4's parsers set `req.body = {}` even when they skip a request, so the shape of
   // `req.body` alone does not prove the stream was read; `_body` and the stream state do.
   if (req._body === true) throw unavailable(true)
-  if (req.readableEnded || req.readableDidRead || req.readableFlowing === true) {
-    throw unavailable(req.body !== undefined && typeof req.body === 'object')
-  }
   return undefined
 }
 
+/** The stream was read by something else (core's test): say whether a parser left an object. */
+function streamTaken(req: BodyCarrier): WebhookVerificationError {
+  return unavailable(req.body !== undefined && typeof req.body === 'object')
+}
+
 /**
- * The exact body bytes, within `maxBytes` and `timeoutMs`; see `keptBytes` for where they come
- * from. A stream is read by core's reader (an oversized body is drained before the 413 is read).
+ * The exact body bytes, within `maxBytes` and `timeoutMs`: the copy `keptBytes` finds, else the
+ * stream read by core's reader (an oversized body is drained before the 413 is read).
  */
-export function readRawBody(
+export async function readRawBody(
   req: IncomingMessage,
   maxBytes: number,
   timeoutMs?: number,
 ): Promise<Uint8Array> {
-  try {
-    const kept = keptBytes(req)
-    if (kept !== undefined) return Promise.resolve(withinLimit(kept, maxBytes))
-    if (req.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
-  } catch (error) {
-    return Promise.reject(error)
-  }
-  return readStream(req, maxBytes, timeoutMs)
-}
-
-async function readStream(
-  req: IncomingMessage,
-  maxBytes: number,
-  timeoutMs: number | undefined,
-): Promise<Uint8Array> {
-  const bytes = await readNodeStream(req, maxBytes, {
-    declaredLength: req.headers['content-length'],
+  const bytes = await readNodeBody(req as BodyCarrier, {
+    maxBytes,
     timeoutMs,
+    kept: keptBytes,
+    unavailable: streamTaken,
   })
   // Kept like keepRawBody does, so a second webhook() on the same request (say app.use plus the
   // route) verifies the same bytes instead of finding the stream spent.

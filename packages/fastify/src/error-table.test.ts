@@ -132,6 +132,27 @@ describe.each(versions)('$name', ({ fastify }) => {
       await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
     })
 
+    it('RAW_BODY_UNAVAILABLE: 500 when an earlier hook set the body stream flowing', async () => {
+      // Chunks it emits before hookguard listens are lost: refused as the Express and node
+      // adapters refuse it (core's bodyStreamTaken), not verified over part of the body.
+      const app = create()
+      await app.register(async (webhooks) => {
+        await webhooks.register(hookguard, { secret: SECRET, now: NOW })
+        webhooks.post(
+          '/webhooks',
+          {
+            onRequest: (request, _reply, done) => {
+              request.raw.on('data', () => {})
+              done()
+            },
+          },
+          async () => 'unreachable',
+        )
+      })
+      const res = await post(app, '/webhooks', BODY, signedJson(BODY))
+      await expectRejected(res, 500, 'RAW_BODY_UNAVAILABLE')
+    })
+
     it('RAW_BODY_UNAVAILABLE: 500 when a parser added to the scope parsed the body', async () => {
       const app = create()
       let ran = 0

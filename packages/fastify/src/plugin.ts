@@ -1,5 +1,10 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { checkBodyTimeout, checkMaxBodyBytes, readNodeStream } from '@hookguard/core/adapter'
+import {
+  bodyStreamTaken,
+  checkBodyTimeout,
+  checkMaxBodyBytes,
+  readNodeStream,
+} from '@hookguard/core/adapter'
 import type {
   FastifyContextConfig,
   FastifyPluginAsync,
@@ -66,7 +71,7 @@ const hookguardBodyGuard: preParsingHookHandler = (request, _reply, payload, don
   if (request.is404) return done(null, payload)
   const route = (request.routeOptions.config as WiredConfig)[WIRED]
   if (!route) return done(notWired(request))
-  if (payload.readableEnded || payload.readableDidRead) return done(rawBodyUnavailable())
+  if (bodyStreamTaken(payload)) return done(rawBodyUnavailable())
   ;(request as GuardedRequest)[ROUTE] = route
   done(null, payload)
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
-import { payloadTooLarge, RequestAbortedError, readNodeStream } from '@hookguard/core/adapter'
+import { readNodeBody } from '@hookguard/core/adapter'
 
 /** Fields some hosts set once they have read the body (Google Cloud Functions, Firebase: `rawBody`). */
 interface BodyCarrier extends IncomingMessage {
@@ -18,6 +18,14 @@ function unavailable(): WebhookVerificationError {
   )
 }
 
+/** The `rawBody` a host kept, as bytes; `undefined` when there is none and the stream is read. */
+function keptBytes(req: BodyCarrier): Uint8Array | undefined {
+  const { rawBody } = req
+  if (rawBody instanceof Uint8Array) return rawBody
+  if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8')
+  return undefined
+}
+
 /**
  * The exact body bytes within `maxBytes`: a `rawBody` the host kept, or the stream read through
  * core's reader (refused at once when `Content-Length` declares too much, cut off while streaming
@@ -28,18 +36,5 @@ export function readRawBody(
   maxBytes: number,
   timeoutMs?: number,
 ): Promise<Uint8Array> {
-  try {
-    const { rawBody } = req as BodyCarrier
-    if (rawBody instanceof Uint8Array || typeof rawBody === 'string') {
-      const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody
-      if (bytes.byteLength > maxBytes) throw payloadTooLarge(maxBytes)
-      return Promise.resolve(bytes)
-    }
-    if (req.readableEnded || req.readableDidRead || req.readableFlowing === true)
-      throw unavailable()
-    if (req.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
-  } catch (error) {
-    return Promise.reject(error)
-  }
-  return readNodeStream(req, maxBytes, { declaredLength: req.headers['content-length'], timeoutMs })
+  return readNodeBody(req as BodyCarrier, { maxBytes, timeoutMs, kept: keptBytes, unavailable })
 }
