@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -197,5 +198,57 @@ describe('hookguard send --retry, like a real sender', () => {
     expect(result.code).toBe(1)
     const summary = JSON.parse(result.stdout)
     expect(summary).toMatchObject({ requests: 3, failed: 1, statuses: { ECONNREFUSED: 1 } })
+  })
+})
+
+describe('mailgun: the signature travels in the body', () => {
+  const check = (body: string) => {
+    const { signature } = JSON.parse(body) as {
+      signature: { timestamp: string; token: string; signature: string }
+    }
+    const expected = createHmac('sha256', SECRET)
+      .update(signature.timestamp + signature.token)
+      .digest('hex')
+    return { ...signature, valid: signature.signature === expected }
+  }
+
+  it('send: signed once, the same body on every retry, as Mailgun resends it', async () => {
+    const bodies: string[] = []
+    let n = 0
+    const server = createServer((req, res) => {
+      let body = ''
+      req.on('data', (c) => {
+        body += c
+      })
+      req.on('end', () => {
+        bodies.push(body)
+        res.writeHead(n++ === 0 ? 500 : 200).end()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const args = ['send', url, '--scheme', 'mailgun', '--secret', SECRET, '--retry', '2']
+    const result = await hookguard([...args, '--retry-delay', '1', '--json'])
+    server.close()
+    expect(result.code, result.stderr).toBe(0)
+    expect(bodies).toHaveLength(2)
+    expect(bodies[1]).toBe(bodies[0])
+    expect(check(bodies[0] as string)).toMatchObject({ valid: true, token: expect.any(String) })
+    expect(JSON.parse(bodies[0] as string)['event-data']).toMatchObject({ event: 'delivered' })
+  })
+
+  it('sign: prints the body with the signature fields written in', async () => {
+    const dir = scratch({ 'event.json': '{"event-data":{"event":"opened"}}' })
+    const result = await hookguard([
+      'sign',
+      '--scheme',
+      'mailgun',
+      '--secret',
+      SECRET,
+      '--body',
+      join(dir, 'event.json'),
+    ])
+    expect(result.code, result.stderr).toBe(0)
+    expect(check(result.stdout)).toMatchObject({ valid: true })
   })
 })

@@ -135,6 +135,22 @@ const senders: Record<string, Sender> = {
       headers: { ...json, 'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)' },
     }),
   },
+  mailgun: {
+    defaultType: 'delivered',
+    defaultData: () => ({
+      recipient: 'alice@example.com',
+      message: { headers: { 'message-id': `${token(16)}@hookguard.example` } },
+    }),
+    // The token Mailgun signs: 50 characters, also the idempotency key.
+    id: () => token(50, 'abcdef0123456789'),
+    build: ({ type, data, now }) => ({
+      // The signature fields are added when it is signed (signedBody).
+      body: JSON.stringify({
+        'event-data': { event: type, id: token(22), timestamp: now, ...(data as object) },
+      }),
+      headers: { ...json, 'user-agent': 'mailgun/treq-16.12.0' },
+    }),
+  },
 }
 
 const standardWebhooks: Sender = {
@@ -181,4 +197,27 @@ export function envelope(
   const type = input.type ?? sender.defaultType
   const data = input.data === undefined ? sender.defaultData() : input.data
   return { id, ...sender.build({ id, type, data, now: input.now }) }
+}
+
+/** Whether the scheme's sender carries its signature in the body (Mailgun) rather than headers. */
+export const signsInBody = (scheme: string): boolean => scheme === 'mailgun'
+
+/**
+ * For a sender whose signature travels in the body (Mailgun): `body` with the fields `sign()`
+ * returned written in, under `signature` in a JSON body or as form fields; `undefined` for
+ * senders that sign in headers. A JSON body that does not parse is a `SyntaxError`.
+ *
+ * @example
+ * signedBody('mailgun', '{"event-data":{}}', { timestamp, token, signature }) // '{"event-data":{},"signature":{…}}'
+ */
+export function signedBody(
+  scheme: string,
+  body: string,
+  fields: Record<string, string>,
+): string | undefined {
+  if (!signsInBody(scheme)) return undefined
+  if (/^\s*\{/.test(body)) return JSON.stringify({ ...JSON.parse(body), signature: fields })
+  const form = new URLSearchParams(body)
+  for (const [name, value] of Object.entries(fields)) form.set(name, value)
+  return form.toString()
 }

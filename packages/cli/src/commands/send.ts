@@ -1,7 +1,7 @@
 import { type SchemeName, sign } from '@hookguard/core'
 import { SingleBar } from 'cli-progress'
 import { type DeliveryResult, deliver } from '../deliver.js'
-import { envelope } from '../envelope.js'
+import { envelope, signedBody, signsInBody } from '../envelope.js'
 import { EXIT, type ExitCode, UsageError } from '../exit.js'
 import { readBytes, readSecret, type SecretFlags } from '../inputs.js'
 import type { CliIo } from '../io.js'
@@ -157,7 +157,7 @@ export async function sendCommand(
     jobs.push({ ...original, duplicate: true })
   }
 
-  const resign = (job: Job) => async () => {
+  const signJob = async (job: Job) => {
     try {
       const input: Parameters<typeof sign>[0] & { url?: string } = {
         payload: job.body,
@@ -166,12 +166,26 @@ export async function sendCommand(
         id: job.id,
         url,
       }
-      return { ...job.headers, ...(await sign(input)) }
+      return await sign(input)
     } catch (error) {
       if (error instanceof TypeError) throw new UsageError(error.message)
       throw error
     }
   }
+  // Mailgun signs into the body and resends the first signature on every retry: sign each job
+  // once, here (a duplicate shares its original's body). The others sign each attempt afresh.
+  const inBody = signsInBody(flags.scheme)
+  if (inBody) {
+    const signed = new Map<string, string>()
+    for (const job of jobs) {
+      const body =
+        signed.get(job.id) ?? (signedBody(flags.scheme, job.body, await signJob(job)) as string)
+      signed.set(job.id, body)
+      job.body = body
+    }
+  }
+  const resign = (job: Job) => async () =>
+    inBody ? job.headers : { ...job.headers, ...(await signJob(job)) }
   // A bad secret is a usage error before anything is sent.
   await resign(jobs[0] as Job)()
 

@@ -1,4 +1,5 @@
 import { type SchemeName, sign } from '@hookguard/core'
+import { signedBody } from '../envelope.js'
 import { EXIT, type ExitCode, UsageError } from '../exit.js'
 import { readBytes, readSecret, type SecretFlags } from '../inputs.js'
 import type { CliIo } from '../io.js'
@@ -43,19 +44,43 @@ export async function signCommand(flags: SignFlags, io: CliIo): Promise<ExitCode
     if (error instanceof TypeError) throw new UsageError(error.message)
     throw error
   }
-  const text = Buffer.from(payload).toString('utf8')
+  let text = Buffer.from(payload).toString('utf8')
+  // Mailgun's signature goes in the body: print the signed body instead of headers.
+  const inBody = bodyWithSignature(flags.scheme, text, headers)
+  if (inBody !== undefined) {
+    text = inBody
+    headers = {}
+  }
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ headers }, null, 2)}\n`)
+    io.stdout.write(
+      `${JSON.stringify(inBody === undefined ? { headers } : { headers, body: text }, null, 2)}\n`,
+    )
   } else if (flags.curl !== undefined) {
     const parts = ['curl', '-sS', '-X', 'POST', shellQuote(flags.curl)]
     parts.push('-H', shellQuote(`content-type: ${contentTypeOf(text)}`))
     for (const [name, value] of Object.entries(headers))
       parts.push('-H', shellQuote(`${name}: ${value}`))
-    const fromFile = flags.body !== undefined && flags.body !== '-'
+    const fromFile = flags.body !== undefined && flags.body !== '-' && inBody === undefined
     parts.push('--data-binary', fromFile ? shellQuote(`@${flags.body}`) : shellQuote(text))
     io.stdout.write(`${parts.join(' ')}\n`)
+  } else if (inBody !== undefined) {
+    io.stdout.write(`${text}\n`)
   } else {
     for (const [name, value] of Object.entries(headers)) io.stdout.write(`${name}: ${value}\n`)
   }
   return EXIT.OK
+}
+
+function bodyWithSignature(
+  scheme: string,
+  text: string,
+  fields: Record<string, string>,
+): string | undefined {
+  try {
+    return signedBody(scheme, text, fields)
+  } catch {
+    throw new UsageError(
+      `--body: the ${scheme} signature goes in the body, which is not valid JSON`,
+    )
+  }
 }
