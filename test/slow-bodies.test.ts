@@ -24,13 +24,18 @@ describe.each(allAdapters)('%s: slow bodies', (_name, start) => {
   // a loaded machine the event loop alone can lag past that, so the bound asserted here is looser
   // (it still fails without the deadline: Node would hold them for requestTimeout, 300 s). The
   // figures measured for the note come from `pnpm stress`.
-  it(`closes each of ${SLOW} slow connections with 408 BODY_TIMEOUT soon after the deadline`, async () => {
+  it(`closes each of ${SLOW} slow connections with 408 BODY_TIMEOUT and Connection: close soon after the deadline`, async () => {
     const results = await Promise.all(
       Array.from({ length: SLOW }, () => slowClient(`${app.url}/webhooks`)),
     )
+    // Connection: close frees the socket with the answer (without it, Hono and the Web adapter
+    // on a Node server kept it until the reader cancelled the stream, about 500 ms later).
     const late = results.filter(
       (r) =>
-        r.status !== '408' || r.code !== 'BODY_TIMEOUT' || r.closedAfterMs > DEADLINE_MS + 5000,
+        r.status !== '408' ||
+        r.code !== 'BODY_TIMEOUT' ||
+        !r.closes ||
+        r.closedAfterMs > DEADLINE_MS + 5000,
     )
     expect(late.slice(0, 3)).toEqual([])
     expect(ran).toBe(0)

@@ -4,6 +4,8 @@ import { connect } from 'node:net'
 export interface SlowRead {
   status: string | undefined
   code: string | undefined
+  /** Whether the answer said `Connection: close` (the server closes with it, not later). */
+  closes: boolean
   /** From the first body byte to the socket's close. */
   closedAfterMs: number
 }
@@ -34,6 +36,7 @@ export function slowClient(url: string, everyMs = 100): Promise<SlowRead> {
       resolve({
         status: /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1],
         code: /"code":"([A-Z_]+)"/.exec(answer)?.[1],
+        closes: /\r\nconnection: close\r\n/i.test(answer.slice(0, answer.indexOf('\r\n\r\n') + 2)),
         closedAfterMs: performance.now() - started,
       })
     })

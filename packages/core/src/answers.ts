@@ -92,15 +92,21 @@ export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
 }
 
 /**
- * The response an adapter sends for a verification failure: `error.status` with `{ error, code }`.
+ * The response an adapter sends for a verification failure: `error.status` with `{ error, code }`,
+ * and `Connection: close` after a body deadline: that body never ends, so the connection cannot
+ * carry another request, and closing it with the answer frees the socket at once instead of when
+ * the reader gives up on the stream a grace period later.
  *
  * @example
- * const { status, body } = errorResponse(error)
- * return Response.json(body, { status })
+ * const { status, body, headers } = errorResponse(error)
+ * return Response.json(body, { status, headers })
  */
 export function errorResponse(error: WebhookVerificationError): {
   status: number
   body: { error: string; code: string }
+  headers: Record<string, string>
 } {
-  return { status: error.status, body: error.toJSON() }
+  const headers: Record<string, string> =
+    error.code === 'BODY_TIMEOUT' ? { connection: 'close' } : {}
+  return { status: error.status, body: error.toJSON(), headers }
 }

@@ -110,8 +110,8 @@ export function webhook<TEvent = unknown>(
             await onError(error, req, res, nextOnce)
             if (answered()) return
           }
-          const { status, body } = errorResponse(error)
-          res.status(status).json(body)
+          const { status, body, headers } = errorResponse(error)
+          res.status(status).set(headers).json(body)
         },
       )
       .catch((error: unknown) => {

@@ -42,8 +42,8 @@ export async function sendFailure(
   onError: FastifyWebhookOptions['onError'],
 ): Promise<FastifyReply> {
   if (onError && (await tookOver(onError, error, request, reply))) return reply
-  const { status, body } = errorResponse(error)
-  return reply.code(status).send(body)
+  const { status, body, headers } = errorResponse(error)
+  return reply.code(status).headers(headers).send(body)
 }
 
 /** Sends a `respond` outcome, then starts its background work once the response is written. */

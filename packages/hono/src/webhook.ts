@@ -88,8 +88,8 @@ export function webhook<TEvent = unknown>(
       if (!(error instanceof WebhookVerificationError)) throw error
       const rejected = explain(error, source)
       if (onError) return onError(rejected, c)
-      const { status, body } = errorResponse(rejected)
-      return c.json(body, status as ContentfulStatusCode)
+      const { status, body, headers } = errorResponse(rejected)
+      return c.json(body, status as ContentfulStatusCode, headers)
     }
     if (outcome.webhook) c.set('webhook', outcome.webhook.event as TEvent)
     if (outcome.action === 'respond') return sendOutcome(c, outcome)

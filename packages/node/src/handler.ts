@@ -3,6 +3,7 @@ import { WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
   deferBackground,
+  errorResponse,
   type Outcome,
   RequestAbortedError,
 } from '@hookguard/core/adapter'
@@ -77,7 +78,8 @@ export function webhookHandler<TEvent = unknown>(
       await onError(error, req, res)
       if (res.headersSent || res.writableEnded) return
     }
-    sendJson(res, error.status, error.toJSON())
+    const { status, body, headers } = errorResponse(error)
+    sendJson(res, status, body, headers)
   }
 
   async function deliver(

@@ -20,8 +20,8 @@ export function jsonResponse(
 /** `error.status` with `{ error, code }`, the answer every hookguard adapter gives. */
 export function rejection(error: WebhookVerificationError | RequestAbortedError): Response {
   if (error instanceof WebhookVerificationError) {
-    const { status, body } = errorResponse(error)
-    return jsonResponse(status, body)
+    const { status, body, headers } = errorResponse(error)
+    return jsonResponse(status, body, headers)
   }
   return jsonResponse(error.status, { error: error.message, code: error.code })
 }
