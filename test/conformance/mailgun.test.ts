@@ -2,7 +2,7 @@
 // signing key. Mailgun's JavaScript SDK (mailgun.js) has no verify helper; its PHP SDK does, and
 // its test vector is the published example here. The kit's signer follows Mailgun's documented
 // recipe and is checked against that vector (test kit, signers.test.ts).
-import { MemoryIdempotencyStore, sign, verify, verifyWebhook } from '@hookguard/core'
+import { explain, MemoryIdempotencyStore, sign, verify, verifyWebhook } from '@hookguard/core'
 import { createReceiver } from '@hookguard/core/adapter'
 import { mailgunJson, NOW, NOW_S, OTHER_SECRET, SECRET, signMailgun } from '@hookguard/test-kit'
 import fc from 'fast-check'
@@ -207,5 +207,32 @@ describe('mailgun: what is signed and what is not', () => {
     expect(again).toMatchObject({ body: { duplicate: true } })
     expect(ran).toEqual([original])
     await receiver.close()
+  })
+})
+
+describe('mailgun: explain', () => {
+  const findings = async (input: Parameters<typeof explain>[0]) => {
+    const { verdict, findings: found } = await explain(input)
+    return { verdict, codes: found.map((f) => f.code) }
+  }
+
+  it("judges the timestamp by Mailgun's 8-hour window, as verify does", async () => {
+    const hourOld = mailgunJson(delivered, signMailgun({ timestamp: NOW_S - 3600 }))
+    expect(await findings({ ...base, payload: hourOld })).toEqual({ verdict: 'valid', codes: [] })
+    const dayOld = mailgunJson(delivered, signMailgun({ timestamp: NOW_S - 86_400 }))
+    expect(await findings({ ...base, payload: dayOld })).toMatchObject({
+      verdict: 'invalid',
+      codes: ['TIMESTAMP_STALE'],
+    })
+  })
+
+  it('reads the signature from the body: another key is a secret mismatch, none is a missing field', async () => {
+    const payload = mailgunJson(
+      delivered,
+      signMailgun({ secret: 'the-api-key-not-the-signing-key' }),
+    )
+    expect((await findings({ ...base, payload })).codes).toContain('SECRET_MISMATCH')
+    const unsigned = JSON.stringify({ 'event-data': delivered })
+    expect((await findings({ ...base, payload: unsigned })).codes).toEqual(['HEADER_MISSING'])
   })
 })

@@ -283,7 +283,9 @@ export async function explain(input: ExplainInput): Promise<Explanation> {
     header,
     url: input.url,
     now: input.now ?? new Date(),
-    toleranceSeconds: input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    // As verify: the sender's own window (Linear 60 s, Mailgun 8 h) unless one is given.
+    toleranceSeconds:
+      input.toleranceSeconds ?? scheme.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
   }
   const { payload } = input
   const raw = rawBodyOf(payload)
