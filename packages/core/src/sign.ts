@@ -70,7 +70,8 @@ async function ed25519Sign(
  * Signs a payload the way a sender would and returns the headers to send (lower-case names).
  * Use it to test your receiver, or to send webhooks of your own. Add the headers the
  * scheme does not sign yourself (`content-type`, GitHub's `x-github-event`, Shopify's
- * `x-shopify-topic`).
+ * `x-shopify-topic`). Mailgun sends no signature headers: for `'mailgun'` the result is the
+ * `timestamp`, `token` and `signature` fields that go in the body (under `signature` in JSON).
  *
  * @example
  * const body = JSON.stringify({ id: 'evt_1', type: 'order.created', data: { object: {} } })
