@@ -75,7 +75,7 @@ async function signedPool(path: string, scheme: Scheme): Promise<autocannon.Requ
 }
 
 /** The server's CPU time so far (user + system), in microseconds. */
-async function serverCpu(child: ChildProcess): Promise<number> {
+export async function serverCpu(child: ChildProcess): Promise<number> {
   const reply = once(child, 'message') as Promise<[{ cpu: NodeJS.CpuUsage }]>
   child.send('cpu')
   const [{ cpu }] = await reply

@@ -1,9 +1,12 @@
-// `pnpm bench`: every benchmark group (about 8 minutes on 2 cores), a table on stdout, and the
+// `pnpm bench`: every benchmark group (about 12 minutes on 2 cores), a table on stdout, and the
 // report in bench/results/BENCHMARKS.md (untracked). `--write`: the report replaces the tracked
 // BENCHMARKS.md at the repo root instead.
 // `--smoke`: every group briefly (well under a minute), the table only, no timing assertions.
 // `--only <text>`: just the groups whose name contains the text; the table only.
-// `--rows <text>`: in the HTTP group, just the servers whose label contains the text (`node:http`).
+// `--rows <text>`: in the HTTP groups (4 and 10), just the servers whose label contains the text
+// (`node:http`, `Fastify`).
+// `--rounds <n>`, `--seconds <s>`: another number of rounds, another length for every HTTP run
+// (groups 4 and 10), for a quick look; the report is then not written.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +17,7 @@ import { benchInboxHttp } from './inbox-http.js'
 import { machine } from './machine.js'
 import { budget } from './measure.js'
 import { benchMemoryStore } from './memory-store.js'
+import { benchProcessingHttp } from './processing-http.js'
 import { benchRedis } from './redis-store.js'
 import { benchmarksDocument, type Section, textTables } from './report.js'
 import { benchSchemeFamilies } from './scheme-families.js'
@@ -22,11 +26,14 @@ import { benchStripeGithub } from './stripe-github.js'
 import { benchVerifyDefault } from './verify-default.js'
 
 const USAGE = `usage: pnpm bench [--smoke] [--write] [--only <group text>] [--rows <server text>]
+                  [--rounds <n>] [--seconds <s>]
   --smoke   every group briefly (well under a minute), the table only
   --write   the report replaces the tracked BENCHMARKS.md (default: bench/results/, untracked)
   --only    just the groups whose name contains the text; the table only
-  --rows    in the HTTP group, just the servers whose label contains the text`
-// An unknown flag (a typo, or --help) must not start an 8-minute run.
+  --rows    in the HTTP groups (4, 10), just the servers whose label contains the text
+  --rounds  rounds per comparison instead of 7; the table only
+  --seconds seconds per HTTP run (groups 4, 10) instead of 5 and 3; the table only`
+// An unknown flag (a typo, or --help) must not start a 12-minute run.
 let args: ReturnType<typeof parseBenchArgs>
 try {
   args = parseBenchArgs()
@@ -39,6 +46,18 @@ if (args.help) {
   process.exit(0)
 }
 const { smoke = false, write = false, only, rows } = args
+const rounds = positive('--rounds', args.rounds)
+const seconds = positive('--seconds', args.seconds)
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const value = Number(text)
+  if (!(value > 0)) {
+    console.error(`${name} ${text}: not a positive number\n${USAGE}`)
+    process.exit(2)
+  }
+  return value
+}
 
 function parseBenchArgs() {
   const options = {
@@ -46,6 +65,8 @@ function parseBenchArgs() {
     write: { type: 'boolean' },
     only: { type: 'string' },
     rows: { type: 'string' },
+    rounds: { type: 'string' },
+    seconds: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   } as const
   // pnpm passes a lone `--` through when called as `pnpm bench -- --only x`.
@@ -70,6 +91,7 @@ const groups: Array<[string, (b: ReturnType<typeof budget>) => Promise<Section>]
   ['bullmq worker', benchBullmqWorker],
   ['bullmq inbox over HTTP', benchInboxHttp],
   ['scheme families', benchSchemeFamilies],
+  ['processing over HTTP', (b) => benchProcessingHttp(b, rows)],
 ]
 
 if (only !== undefined && !groups.some(([name]) => name.includes(only))) {
@@ -80,9 +102,14 @@ if (only !== undefined && !groups.some(([name]) => name.includes(only))) {
 }
 
 const settings = budget(smoke)
+if (rounds !== undefined) settings.rounds = rounds
+if (seconds !== undefined) {
+  settings.httpSeconds = seconds
+  settings.processingSeconds = seconds
+}
 const about = machine()
 console.log(
-  `hookguard bench${smoke ? ' (smoke, under a minute)' : ' (a full run takes about 8 minutes on 2 cores)'}: ${about.cpu}, ${about.cores} cores, ${about.memory}, ` +
+  `hookguard bench${smoke ? ' (smoke, under a minute)' : ' (a full run takes about 12 minutes on 2 cores)'}: ${about.cpu}, ${about.cores} cores, ${about.memory}, ` +
     `Node ${about.node}, commit ${about.commit}`,
 )
 const sections: Section[] = []
@@ -97,7 +124,9 @@ for (const [name, run] of groups) {
 console.log(textTables(sections))
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(1)} s`)
 
-if (!smoke && only === undefined && rows === undefined) {
+// A partial or shortened run is never written as the report.
+const partial = [only, rows, rounds, seconds].some((given) => given !== undefined)
+if (!smoke && !partial) {
   const target = write ? '../../BENCHMARKS.md' : '../results/BENCHMARKS.md'
   const path = fileURLToPath(new URL(target, import.meta.url))
   mkdirSync(dirname(path), { recursive: true })

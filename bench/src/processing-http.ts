@@ -1,0 +1,155 @@
+import { type ChildProcess, fork } from 'node:child_process'
+import { createHmac, randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { eventBody, kib, secrets } from './fixtures.js'
+import { serverCpu } from './http.js'
+import { type Budget, median, pairedRatio } from './measure.js'
+import type { ProcessingFramework } from './processing-servers.js'
+import { formatCount, formatRatio, type Row, type Section } from './report.js'
+
+const TARGET = 0.9
+const BODY_BYTES = 1024
+const CONNECTIONS = 32
+const ROUTES = ['process', 'verify'] as const
+type Route = (typeof ROUTES)[number]
+const ADAPTERS: Array<{ name: ProcessingFramework; label: string }> = [
+  { name: 'express', label: 'Express 5' },
+  { name: 'fastify', label: 'Fastify 5' },
+  { name: 'hono', label: 'Hono 4 on @hono/node-server' },
+  { name: 'node', label: 'node:http (@hookguard/node)' },
+  { name: 'web', label: 'fetch handler (@hookguard/web) on @hono/node-server' },
+]
+
+/** Every id has this many characters, so every body is exactly BODY_BYTES long. */
+const ID_LENGTH = 24
+const PLACEHOLDER = '#'.repeat(ID_LENGTH)
+const [BEFORE_ID, AFTER_ID] = eventBody(BODY_BYTES, PLACEHOLDER).toString().split(PLACEHOLDER) as [
+  string,
+  string,
+]
+
+/** A BODY_BYTES event with this id, signed now with the default scheme. */
+function signedEvent(id: string): { body: string; headers: Record<string, string> } {
+  const body = `${BEFORE_ID}${id}${AFTER_ID}`
+  const timestamp = String(Math.floor(Date.now() / 1000))
+  const hex = createHmac('sha256', secrets.hookguard).update(`${timestamp}.${body}`).digest('hex')
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-timestamp': timestamp,
+      'x-webhook-signature': `v1=${hex}`,
+    },
+  }
+}
+
+async function startServer(
+  framework: ProcessingFramework,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(new URL('./processing-servers.ts', import.meta.url)), [
+    framework,
+    secrets.hookguard,
+  ])
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`${framework} server exited with ${code} before listening`)
+    }),
+  ])) as [{ port: number }]
+  return { child, port: message.port }
+}
+
+let next = 0
+const run = randomBytes(4).toString('hex')
+
+/** autocannon with a new event (a new id) on every request, to either route. */
+async function load(child: ChildProcess, port: number, route: Route, seconds: number) {
+  const cpuBefore = await serverCpu(child)
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: `/${route}`,
+        setupRequest: (request) => ({
+          ...request,
+          ...signedEvent(`evt_${run}_${String(next++).padStart(ID_LENGTH - 13, '0')}`),
+        }),
+      },
+    ],
+  })
+  const cpu = (await serverCpu(child)) - cpuBefore
+  // Anything but 200s (a duplicate, a 409, a 503) would measure something else than processing.
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `${route}: ${result.non2xx} non-2xx responses and ${result.errors} errors of ${result.requests.total}`,
+    )
+  }
+  return { rps: result['2xx'] / result.duration, cpu: cpu / result['2xx'] }
+}
+
+/**
+ * In-process processing (`on` handlers, MemoryIdempotencyStore, `ack: 'before'`) against the same
+ * adapter's verify-only route, over HTTP, per adapter.
+ */
+export async function benchProcessingHttp(budget: Budget, only?: string): Promise<Section> {
+  const rows: Row[] = []
+  const notes: string[] = []
+  const adapters = ADAPTERS.filter(({ label }) => only === undefined || label.includes(only))
+  const seconds = budget.processingSeconds
+  for (const { name, label } of adapters) {
+    const { child, port } = await startServer(name)
+    try {
+      // Smoke only checks that every route answers 200: no warm-up.
+      if (!budget.smoke) for (const route of ROUTES) await load(child, port, route, seconds / 2)
+      const rps: Record<Route, number[]> = { process: [], verify: [] }
+      const cpu: Record<Route, number[]> = { process: [], verify: [] }
+      for (let round = 0; round < budget.rounds; round++) {
+        const order = round % 2 === 0 ? ROUTES : [...ROUTES].reverse()
+        for (const route of order) {
+          const result = await load(child, port, route, seconds)
+          rps[route].push(result.rps)
+          cpu[route].push(result.cpu)
+        }
+      }
+      const ratio = pairedRatio(rps.process, rps.verify)
+      rows.push({
+        case: `${label}, ${kib(BODY_BYTES)}, a new id per request`,
+        hookguard: `${formatCount(median(rps.process))} req/s processing`,
+        baseline: 'same adapter, verify only',
+        baselineValue: `${formatCount(median(rps.verify))} req/s`,
+        ratio: formatRatio(ratio, 'req/s'),
+        target: `>= ${TARGET}x req/s`,
+        met: ratio.median >= TARGET,
+      })
+      notes.push(
+        `${label}: server CPU per request (user + system, median over rounds) ` +
+          `${median(cpu.process).toFixed(0)} µs processing, ${median(cpu.verify).toFixed(0)} µs ` +
+          `verify only (${pairedRatio(cpu.process, cpu.verify).median.toFixed(2)}x).`,
+      )
+    } finally {
+      child.kill()
+    }
+  }
+  return {
+    title: '10. In-process processing over HTTP, against verification only',
+    method:
+      'Each adapter runs in a child process with two routes: the adapter with `{ secret }` (the ' +
+      "route's own handler answers `{ received, id }`) and the same adapter with `on: { '*': " +
+      '() => {} }` and a `MemoryIdempotencyStore` (default `ack: ' +
+      "'before'`: claim, answer 200 `{ received: true }`, then run the handler and complete). " +
+      `autocannon in the parent, ${CONNECTIONS} connections, no pipelining, a ${kib(BODY_BYTES)} ` +
+      'event with a new id signed for every request (so every processed request is a new ' +
+      `event, never a duplicate), ${seconds} s per run, ` +
+      `${budget.smoke ? 'no warm-up' : 'a warm-up run per route'}, then ${budget.rounds} ` +
+      'round(s) alternating which route goes first; any non-2xx answer aborts the benchmark. ' +
+      'Ratio = median of the per-round ratios; server CPU from `process.cpuUsage()` in the child.',
+    rows,
+    notes,
+  }
+}
