@@ -4,6 +4,7 @@ import type { LogFields, Logger } from './logger.js'
 import { MemoryIdempotencyStore } from './memory-store.js'
 import type { DeliveryOutcome, HandlerRunOutcome } from './outcome-hook.js'
 import { createReceiver, type Outcome, type ReceiverOptions } from './receiver.js'
+import type { HandlerContext } from './router.js'
 import type { DeadLetterInfo } from './run.js'
 
 /** The receivers here check the real clock, so sign at the current time. */
@@ -272,6 +273,56 @@ describe('close()', () => {
     // Released: replaying it from the dead letter is possible.
     const again = createReceiver(options({ store, on: { '*': () => {} } }))
     expect(respond(await deliver(again, event('evt_stuck'))).status).toBe(200)
+  })
+
+  it('aborts the signal of a handler that reads it only after the close began, and keeps it in a copy of the context', async () => {
+    let context: HandlerContext | undefined
+    let release: () => void = () => {}
+    const receiver = createReceiver(
+      options({
+        onDeadLetter: () => {},
+        on: {
+          '*': (_e, ctx) => {
+            context = ctx
+            return new Promise<void>((resolve) => (release = resolve))
+          },
+        },
+      }),
+    )
+    void respond(await deliver(receiver, event('evt_late'))).background?.()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(Object.keys(context ?? {})).toEqual(['id', 'type', 'attempt', 'signal'])
+    const copied = { ...(context as HandlerContext) }
+    expect(copied).toMatchObject({ id: 'evt_late', type: 'order.created', attempt: 1 })
+    expect(copied.signal).toBeInstanceOf(AbortSignal)
+    expect(copied.signal).toBe(context?.signal)
+    expect(copied.signal.aborted).toBe(false)
+    await receiver.close({ timeoutMs: 10 })
+    expect(context?.signal.aborted).toBe(true)
+    expect(copied.signal.aborted).toBe(true)
+    release()
+  })
+
+  it('gives a handler that never read its signal an aborted one when it reads it after the close', async () => {
+    let context: HandlerContext | undefined
+    let release: () => void = () => {}
+    const receiver = createReceiver(
+      options({
+        onDeadLetter: () => {},
+        on: {
+          '*': (_e, ctx) => {
+            context = ctx
+            return new Promise<void>((resolve) => (release = resolve))
+          },
+        },
+      }),
+    )
+    void respond(await deliver(receiver, event('evt_unread'))).background?.()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await receiver.close({ timeoutMs: 10 })
+    expect(context?.signal.aborted).toBe(true)
+    expect(String(context?.signal.reason)).toMatch(/closed before the handler finished/)
+    release()
   })
 
   it('validates timeoutMs', async () => {
