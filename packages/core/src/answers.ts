@@ -1,4 +1,5 @@
 import type { WebhookVerificationError } from './errors.js'
+import { leftBodyUnread } from './unread-body.js'
 
 /**
  * Every domain status the processing layers return, and the one place that decides what the
@@ -91,11 +92,14 @@ export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
   return { status: code, code: rest.code, body: rest.body, headers }
 }
 
+const CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: 'close' })
+const NONE: Readonly<Record<string, string>> = Object.freeze({})
+
 /**
  * The response an adapter sends for a verification failure: `error.status` with `{ error, code }`,
- * and `Connection: close` after a body deadline: that body never ends, so the connection cannot
- * carry another request, and closing it with the answer frees the socket at once instead of when
- * the reader gives up on the stream a grace period later.
+ * and the headers to send with it. When core refused the body before it ended (past the drain
+ * bounds, at the deadline) the rest of it is still on the connection, so `headers` is
+ * `Connection: close`; adapters set them before any `onError`, so a taken-over answer closes too.
  *
  * @example
  * const { status, body, headers } = errorResponse(error)
@@ -104,9 +108,11 @@ export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
 export function errorResponse(error: WebhookVerificationError): {
   status: number
   body: { error: string; code: string }
-  headers: Record<string, string>
+  headers: Readonly<Record<string, string>>
 } {
-  const headers: Record<string, string> =
-    error.code === 'BODY_TIMEOUT' ? { connection: 'close' } : {}
-  return { status: error.status, body: error.toJSON(), headers }
+  return {
+    status: error.status,
+    body: error.toJSON(),
+    headers: leftBodyUnread(error) ? CLOSE : NONE,
+  }
 }

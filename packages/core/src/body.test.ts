@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream'
 import { expectCode } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
+import { errorResponse } from './answers.js'
 import {
   assertDeclaredLength,
   BodyCollector,
@@ -10,6 +11,11 @@ import {
   readWebStream,
 } from './body.js'
 import { DRAIN_MAX_BYTES } from './drain.js'
+import type { WebhookVerificationError } from './errors.js'
+
+/** The headers core's answer to a refusal carries: `Connection: close` once it left the body unread. */
+const closes = (error: unknown) =>
+  errorResponse(error as WebhookVerificationError).headers.connection === 'close'
 
 const bytes = (n: number) => new Uint8Array(n).fill(7)
 
@@ -57,16 +63,19 @@ describe('readNodeStream', () => {
     await new Promise((resolve) => setTimeout(resolve, 20))
     expect(rejected).toBe(false)
     stream.end(bytes(1_000_000))
-    await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
+    const error = await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
     expect(stream.readableEnded).toBe(true)
+    // Read to its end: the connection can carry the next request.
+    expect(closes(error)).toBe(false)
   })
 
   it('drains a declared oversized body without collecting it, then rejects', async () => {
     const stream = new PassThrough()
     const read = readNodeStream(stream, 8, { declaredLength: '20' })
     stream.end(bytes(20))
-    await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
+    const error = await expectCode(read, 'PAYLOAD_TOO_LARGE', 413)
     expect(stream.readableEnded).toBe(true)
+    expect(closes(error)).toBe(false)
   })
 
   it(`cuts a body far past the drain bound (${DRAIN_MAX_BYTES / 1024 / 1024} MiB) and destroys it, never buffering it`, async () => {
@@ -79,7 +88,9 @@ describe('readNodeStream', () => {
       },
     })
     const heapBefore = process.memoryUsage().arrayBuffers
-    await expectCode(readNodeStream(endless, 1024), 'PAYLOAD_TOO_LARGE')
+    const error = await expectCode(readNodeStream(endless, 1024), 'PAYLOAD_TOO_LARGE')
+    // The rest is never read: the answer closes the connection.
+    expect(closes(error)).toBe(true)
     expect(produced).toBeGreaterThan(DRAIN_MAX_BYTES)
     expect(produced).toBeLessThan(DRAIN_MAX_BYTES + 32 * 1024 * 1024)
     // Read and dropped: not 64 MiB more held.
@@ -91,7 +102,12 @@ describe('readNodeStream', () => {
   it('rejects a body still arriving at the deadline with BODY_TIMEOUT, and destroys it after the grace', async () => {
     const slow = new PassThrough()
     slow.write(bytes(1))
-    await expectCode(readNodeStream(slow, 100, { timeoutMs: 50 }), 'BODY_TIMEOUT', 408)
+    const error = await expectCode(
+      readNodeStream(slow, 100, { timeoutMs: 50 }),
+      'BODY_TIMEOUT',
+      408,
+    )
+    expect(closes(error)).toBe(true)
     expect(slow.destroyed).toBe(false)
     await new Promise((resolve) => slow.once('close', resolve))
     expect(slow.destroyed).toBe(true)
@@ -138,13 +154,29 @@ describe('readWebStream', () => {
         else controller.enqueue(bytes(10))
       },
     })
-    await expectCode(readWebStream(body, 5), 'PAYLOAD_TOO_LARGE')
+    const error = await expectCode(readWebStream(body, 5), 'PAYLOAD_TOO_LARGE')
     expect(pulled).toBe(101)
+    expect(closes(error)).toBe(false)
+  })
+
+  it(`stops past the drain bound and marks the 413 to close the connection`, async () => {
+    let produced = 0
+    const chunk = new Uint8Array(1024 * 1024)
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        produced += chunk.byteLength
+        controller.enqueue(chunk)
+      },
+    })
+    const error = await expectCode(readWebStream(endless, 1024), 'PAYLOAD_TOO_LARGE')
+    expect(produced).toBeGreaterThan(DRAIN_MAX_BYTES)
+    expect(closes(error)).toBe(true)
   })
 
   it('rejects a body still arriving at the deadline with BODY_TIMEOUT', async () => {
     const never = new ReadableStream<Uint8Array>({ pull: () => new Promise(() => {}) })
-    await expectCode(readWebStream(never, 5, { timeoutMs: 50 }), 'BODY_TIMEOUT', 408)
+    const error = await expectCode(readWebStream(never, 5, { timeoutMs: 50 }), 'BODY_TIMEOUT', 408)
+    expect(closes(error)).toBe(true)
   })
 
   it('answers RAW_BODY_UNAVAILABLE for a stream someone else is reading', async () => {

@@ -2,6 +2,7 @@ import { clearDeadline, type Deadline, setDeadline } from './deadlines.js'
 import { cutAfterGrace, drainNode, drainWebReader } from './drain.js'
 import { utf8Encode } from './encoding.js'
 import { WebhookVerificationError } from './errors.js'
+import { leaveBodyUnread } from './unread-body.js'
 
 /** The adapters' default body limit: 1 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024
@@ -98,7 +99,9 @@ function declaredTooLarge(declared: string | null | undefined, maxBytes: number)
  * Reads a Web `ReadableStream` body within the limit. Past the limit (or with a declared length
  * over it) it reads the rest away within the drain bounds (see `drain.ts`), never buffering it,
  * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413; past
- * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A stream that
+ * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A refusal that
+ * leaves the body unread (a drain bound hit, the deadline) carries the mark that makes
+ * `errorResponse` close the connection. A stream that
  * was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream that fails midway (the client
  * went away) is a `RequestAbortedError`.
  */
@@ -116,8 +119,8 @@ export async function readWebStream(
   }
   const reader = stream.getReader()
   if (declaredTooLarge(options.declaredLength, maxBytes)) {
-    await drainWebReader(reader)
-    throw payloadTooLarge(maxBytes)
+    const drained = await drainWebReader(reader)
+    throw drained ? payloadTooLarge(maxBytes) : leaveBodyUnread(payloadTooLarge(maxBytes))
   }
   const collector = new BodyCollector(maxBytes)
   const deadline = options.timeoutMs === undefined ? undefined : startDeadline(options.timeoutMs)
@@ -133,10 +136,11 @@ export async function readWebStream(
     }
   } catch (error) {
     if (error instanceof WebhookVerificationError && error.code === 'PAYLOAD_TOO_LARGE') {
-      await drainWebReader(reader)
+      if (!(await drainWebReader(reader))) leaveBodyUnread(error)
     } else if (error instanceof WebhookVerificationError && error.code === 'BODY_TIMEOUT') {
       // Cancelling now could close the connection (a Node bridge destroys the request) before the
       // 408 is written: cancel once the answer is out.
+      leaveBodyUnread(error)
       cutAfterGrace(() => void reader.cancel().catch(ignore))
     } else {
       await reader.cancel().catch(() => {})
@@ -213,14 +217,20 @@ export interface NodeReadableLike {
 
 function ignore(): void {}
 
+/** A refusal of `stream`'s body, marked to close the connection when the body has not ended. */
+function refused(error: unknown, stream: NodeReadableLike): unknown {
+  if (error instanceof WebhookVerificationError && !stream.readableEnded) leaveBodyUnread(error)
+  return error
+}
+
 /**
  * Reads a Node readable within the limit. Settles on every path (end, error, close, deadline), so
  * a request never hangs here. Past the limit (or with a declared length over it) it reads the rest
  * away within the drain bounds (see `drain.ts`), never buffering it, then rejects with
  * `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 instead of a reset. Past
- * `timeoutMs` it rejects with `BODY_TIMEOUT`. Either way, when the body has not ended
- * (`readableEnded`), answer with `Connection: close`: the stream is destroyed a second later if
- * nothing closed it.
+ * `timeoutMs` it rejects with `BODY_TIMEOUT`. Either way, a refusal made before the body ended
+ * carries the mark that makes `errorResponse` answer with `Connection: close` (adapters send its
+ * headers); the stream is destroyed a second later if nothing closed it.
  *
  * @example
  * const raw = await readNodeStream(req, 1024 * 1024, {
@@ -235,7 +245,7 @@ export function readNodeStream(
 ): Promise<Uint8Array> {
   if (declaredTooLarge(options.declaredLength, maxBytes)) {
     stream.on('error', ignore)
-    return drainNode(stream).then(() => Promise.reject(payloadTooLarge(maxBytes)))
+    return drainNode(stream).then(() => Promise.reject(refused(payloadTooLarge(maxBytes), stream)))
   }
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(maxBytes)
@@ -258,7 +268,7 @@ export function readNodeStream(
       } catch (error) {
         settled = true
         if (deadline !== undefined) clearDeadline(deadline)
-        void drainNode(stream).then(() => reject(error))
+        void drainNode(stream).then(() => reject(refused(error, stream)))
       }
     }
     function onEnd() {
@@ -276,7 +286,7 @@ export function readNodeStream(
     const { timeoutMs } = options
     if (timeoutMs !== undefined) {
       deadline = setDeadline(timeoutMs, () => {
-        settle(bodyTimeout(timeoutMs))
+        settle(leaveBodyUnread(bodyTimeout(timeoutMs)))
         // The answer closes the connection; this frees the socket should nothing answer.
         stream.pause?.()
         cutAfterGrace(() => stream.destroy?.())

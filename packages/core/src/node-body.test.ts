@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { expectCode } from '@hookguard/test-kit'
 import { describe, expect, it } from 'vitest'
+import { errorResponse } from './answers.js'
 import { RequestAbortedError } from './body.js'
 import { WebhookVerificationError } from './errors.js'
 import { bodyStreamTaken, type NodeBodySource, readNodeBody } from './node-body.js'
@@ -54,6 +55,9 @@ describe('readNodeBody', () => {
       expect(bodyStreamTaken(req)).toBe(true)
       const error = await expectCode(readNodeBody(req, source), 'RAW_BODY_UNAVAILABLE', 500)
       expect(error.message).toBe('Fix: read it first')
+      // Refused while something else still reads it: the answer closes the connection.
+      const { headers } = errorResponse(error as WebhookVerificationError)
+      expect(headers).toEqual(req === ended ? {} : { connection: 'close' })
     }
     expect(bodyStreamTaken(request())).toBe(false)
   })

@@ -4,7 +4,8 @@ import {
   RequestAbortedError,
   readNodeStream,
 } from './body.js'
-import type { WebhookVerificationError } from './errors.js'
+import { WebhookVerificationError } from './errors.js'
+import { leaveBodyUnread } from './unread-body.js'
 
 /**
  * Whether something other than hookguard already read a Node body stream, or set it flowing
@@ -70,6 +71,8 @@ export function readNodeBody<R extends NodeRequestLike>(
     if (bodyStreamTaken(request)) throw source.unavailable(request)
     if (request.destroyed) throw new RequestAbortedError('Request aborted before its body was read')
   } catch (error) {
+    // Refused before the stream ended (something else is still reading it): close the connection.
+    if (error instanceof WebhookVerificationError && !request.readableEnded) leaveBodyUnread(error)
     return Promise.reject(error)
   }
   return readNodeStream(request, maxBytes, {

@@ -103,15 +103,13 @@ export function webhook<TEvent = unknown>(
             return
           }
           if (!(error instanceof WebhookVerificationError)) return nextOnce(error)
-          // Core reads an oversized body away (within bounds) before it rejects; a body it gave
-          // up on (past those bounds, or the deadline) leaves the connection unusable: close it.
-          if (!req.readableEnded) res.set('Connection', 'close')
+          const { status, body, headers } = errorResponse(error)
+          res.set(headers)
           if (onError) {
             await onError(error, req, res, nextOnce)
             if (answered()) return
           }
-          const { status, body, headers } = errorResponse(error)
-          res.status(status).set(headers).json(body)
+          res.status(status).json(body)
         },
       )
       .catch((error: unknown) => {

@@ -33,7 +33,8 @@ async function tookOver(
 
 /**
  * Answers a rejected webhook: `onError` first when there is one, else `error.status` with
- * `{ error, code }`.
+ * `{ error, code }`. Core's headers for the refusal (`Connection: close` for a body it left
+ * unread) are set first, so they go out with either answer.
  */
 export async function sendFailure(
   error: WebhookVerificationError,
@@ -41,9 +42,10 @@ export async function sendFailure(
   reply: FastifyReply,
   onError: FastifyWebhookOptions['onError'],
 ): Promise<FastifyReply> {
-  if (onError && (await tookOver(onError, error, request, reply))) return reply
   const { status, body, headers } = errorResponse(error)
-  return reply.code(status).headers(headers).send(body)
+  reply.headers(headers)
+  if (onError && (await tookOver(onError, error, request, reply))) return reply
+  return reply.code(status).send(body)
 }
 
 /** Sends a `respond` outcome, then starts its background work once the response is written. */

@@ -22,16 +22,11 @@ export function rawBodyUnavailable(): WebhookVerificationError {
 }
 
 /** The raw bytes the scope's parser handed over; an empty body when Fastify parsed none. */
-function rawBody(request: FastifyRequest, reply: FastifyReply): Uint8Array {
+function rawBody(request: FastifyRequest): Uint8Array {
   const { body } = request
   if (body === undefined || body === null) return EMPTY
   if (Buffer.isBuffer(body)) return body
-  if (body instanceof RefusedBody) {
-    // Core reads an oversized body away (within bounds) before it refuses it; a body it gave up
-    // on (past those bounds, or the deadline) leaves the connection unusable: close it.
-    if (!request.raw.readableEnded) reply.header('connection', 'close')
-    throw body.error
-  }
+  if (body instanceof RefusedBody) throw body.error
   throw rawBodyUnavailable()
 }
 
@@ -47,7 +42,7 @@ export async function verifyHook(
   let outcome: Outcome
   try {
     outcome = await route.receiver.receive({
-      payload: rawBody(request, reply),
+      payload: rawBody(request),
       headers: request.headers,
       url: `${request.protocol}://${request.host ?? request.hostname}${request.url}`,
       method: request.method,

@@ -87,9 +87,11 @@ export function webhook<TEvent = unknown>(
       // Anything else is a bug: Hono's own error handling owns it.
       if (!(error instanceof WebhookVerificationError)) throw error
       const rejected = explain(error, source)
-      if (onError) return onError(rejected, c)
       const { status, body, headers } = errorResponse(rejected)
-      return c.json(body, status as ContentfulStatusCode, headers)
+      // Set on the context, so an onError answer made with c.json() or c.text() carries them too.
+      for (const name in headers) c.header(name, headers[name])
+      if (onError) return onError(rejected, c)
+      return c.json(body, status as ContentfulStatusCode)
     }
     if (outcome.webhook) c.set('webhook', outcome.webhook.event as TEvent)
     if (outcome.action === 'respond') return sendOutcome(c, outcome)

@@ -71,15 +71,13 @@ export function webhookHandler<TEvent = unknown>(
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    // Core reads an oversized body away (within bounds) before it rejects; a body it gave up on
-    // (past those bounds, or the deadline) leaves the connection unusable: close it.
-    if (!req.readableEnded) res.setHeader('connection', 'close')
+    const { status, body, headers } = errorResponse(error)
+    for (const name in headers) res.setHeader(name, headers[name] as string)
     if (onError) {
       await onError(error, req, res)
       if (res.headersSent || res.writableEnded) return
     }
-    const { status, body, headers } = errorResponse(error)
-    sendJson(res, status, body, headers)
+    sendJson(res, status, body)
   }
 
   async function deliver(

@@ -95,8 +95,8 @@ export async function listenCommand(flags: ListenFlags, io: CliIo, c: Colors): P
       payload = await readNodeStream(req, receiver.maxBodyBytes)
     } catch (error) {
       if (error instanceof WebhookVerificationError) {
-        const { status, body } = errorResponse(error)
-        send(res, status, body)
+        const { status, body, headers } = errorResponse(error)
+        send(res, status, body, headers)
       } else res.destroy()
       return
     }

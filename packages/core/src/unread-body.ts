@@ -1,0 +1,21 @@
+import type { WebhookVerificationError } from './errors.js'
+
+// Registered, like the error class's brand, so a mark set by one build of core (ESM, CJS, node,
+// web) is read by another.
+const UNREAD = Symbol.for('hookguard.bodyLeftUnread')
+
+/**
+ * Marks a refusal answered before the request's body ended (the readers gave up on it: past the
+ * drain bounds, or at the deadline; or something else is still reading it). What is left of the
+ * body would be read as the next request, so the answer closes the connection: `errorResponse`
+ * adds `Connection: close` for a marked error, and adapters send the headers it gives.
+ */
+export function leaveBodyUnread<E extends WebhookVerificationError>(error: E): E {
+  Object.defineProperty(error, UNREAD, { value: true })
+  return error
+}
+
+/** Whether `error` refused a body that had not ended when it was refused. */
+export function leftBodyUnread(error: WebhookVerificationError): boolean {
+  return UNREAD in error
+}
