@@ -7,7 +7,7 @@
  * 5xx other than the documented 503/500, a 413 the sender could not read, or the secret in a
  * response or a log line.
  *
- *   npx --yes pnpm@10 stress            # full: a few thousand requests per receiver, ~10 min
+ *   npx --yes pnpm@10 stress            # full: 3,000 mutated requests per receiver, ~6.5 min
  *   npx --yes pnpm@10 stress --short    # what CI runs (or HOOKGUARD_STRESS=short)
  *   … --only express,hono  --stores memory  --scenarios fuzz,load  --seed 42
  *
