@@ -125,7 +125,7 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
       // Registered again in a child scope (or the HEAD twin of a GET route): the innermost
       // registration's options win, and the hooks already in place read them.
       Object.assign(wired, route)
-      routeOptions.bodyLimit = route.receiver.maxBodyBytes
+      routeOptions.bodyLimit = route.receiver.maxBodyBytes // why: see below
       return
     }
     if (routeOptions.bodyLimit !== undefined) {
@@ -135,6 +135,11 @@ const plugin: FastifyPluginAsync<FastifyWebhookOptions> = async (fastify, option
       )
     }
     routeOptions.config = { ...config, [WIRED]: route } as WiredConfig
+    // The scope's parser never reads bodyLimit (core's reader holds maxBodyBytes); only Fastify's
+    // `parseAs` parsers do. A `parseAs: 'buffer'` parser someone adds in the scope hands on a
+    // Buffer that is verified as the raw body, and would otherwise hold the server's bodyLimit
+    // (1 MiB by default) instead of maxBodyBytes. Its 413 gets hookguard's answer in errorHandler.
+    // body-limit.test.ts shows both over a real socket.
     routeOptions.bodyLimit = route.receiver.maxBodyBytes
     // First among the route's own preValidation hooks: they, the body schema and the handler see
     // the event.

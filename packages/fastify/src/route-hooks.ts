@@ -61,16 +61,17 @@ export async function verifyHook(
 type ErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => unknown
 
 /**
- * The route's error handler: Fastify's own 413 from the scope's parser (`bodyLimit` is the
- * route's `maxBodyBytes`) and hookguard's errors get hookguard's answer; anything else goes to the
- * route's own error handler if it has one, else is rethrown, which Fastify documents as handing
- * it to the scope's error handler.
+ * The route's error handler: Fastify's own 413 from a `parseAs` parser added in the scope
+ * (`bodyLimit` is the route's `maxBodyBytes`) and hookguard's errors get hookguard's answer;
+ * anything else goes to the route's own error handler if it has one, else is rethrown, which
+ * Fastify documents as handing it to the scope's error handler.
  */
 export function errorHandler(route: RouteWebhook, own: ErrorHandler | undefined): ErrorHandler {
   return function hookguardErrorHandler(this: unknown, error, request, reply) {
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      // Not from the scope's own parser (core's reader hands on a RefusedBody), but a parser
-      // added around it may still throw it: answer it in hookguard's shape.
+      // Never from the scope's own parser (core's reader hands on a RefusedBody): from a
+      // `parseAs` parser added in the scope, whose Buffer would be verified (see onRoute in
+      // plugin.ts). Answered in hookguard's shape, at maxBodyBytes.
       return sendFailure(
         payloadTooLarge(route.receiver.maxBodyBytes),
         request,
