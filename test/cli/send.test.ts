@@ -5,19 +5,19 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freePort } from '../docs/shell.js'
 import { cleanEnv, hookguard, scratch } from './run.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const SECRET = 'whsec_cli_send_test_secret'
 
-// The three examples, each run as its README says (tsx src/server.ts), on this suite's ports.
-const EXAMPLES = [
-  ['express', 7134],
-  ['fastify', 7135],
-  ['hono', 7136],
-] as const
+// The three examples, each run from its source (src/server.ts) through tsx, on free ports.
+const EXAMPLES = ['express', 'fastify', 'hono'] as const
+type Example = (typeof EXAMPLES)[number]
 
 const children: ChildProcess[] = []
+const urls = new Map<Example, string>()
+const webhooksOf = (name: Example) => `${urls.get(name)}/webhooks`
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
@@ -31,16 +31,36 @@ async function waitForPort(port: number): Promise<void> {
   throw new Error(`nothing listens on ${port}`)
 }
 
+/**
+ * The examples' environment: no REDIS_URL (the test run's Redis set-up exports it), or the Express
+ * example runs durable and leaves each run's events (about 30 keys) in the test Redis. Its
+ * durable mode has its own tests; these only need the answers.
+ */
+function exampleEnv(port: number): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redis, ...env } = cleanEnv({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    WEBHOOK_SECRET: SECRET,
+  })
+  return env
+}
+
 beforeAll(async () => {
-  for (const [name, port] of EXAMPLES) {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [`examples/${name}/src/server.ts`], {
+  const ports = await Promise.all(EXAMPLES.map(() => freePort()))
+  EXAMPLES.forEach((name, i) => {
+    const port = ports[i] as number
+    // `node --import tsx` rather than the tsx CLI: one process, so the SIGKILL below leaves no
+    // orphan (the CLI's node child outlived it and kept the port: the next run's requests went to
+    // the last run's servers). Free ports, so a server left by another run cannot answer either.
+    const child = spawn(process.execPath, ['--import', 'tsx', `examples/${name}/src/server.ts`], {
       cwd: root,
-      env: cleanEnv({ PORT: String(port), HOST: '127.0.0.1', WEBHOOK_SECRET: SECRET }),
+      env: exampleEnv(port),
       stdio: 'ignore',
     })
     children.push(child)
-  }
-  await Promise.all(EXAMPLES.map(([, port]) => waitForPort(port)))
+    urls.set(name, `http://127.0.0.1:${port}`)
+  })
+  await Promise.all(ports.map((port) => waitForPort(port)))
 })
 
 afterAll(() => {
@@ -51,11 +71,11 @@ describe('hookguard send against the examples', () => {
   it.concurrent.each(EXAMPLES)(
     '%s: distinct events and duplicates all acknowledged',
     { timeout: 120_000 },
-    async (_name, port) => {
+    async (name) => {
       const result = await hookguard(
         [
           'send',
-          `http://127.0.0.1:${port}/webhooks`,
+          webhooksOf(name),
           '--secret-env',
           'SECRET',
           '--count',
@@ -91,7 +111,7 @@ describe('hookguard send against the examples', () => {
   it('a wrong secret: every delivery rejected with 401, exit 1, and the table says so', async () => {
     const result = await hookguard([
       'send',
-      'http://127.0.0.1:7134/webhooks',
+      webhooksOf('express'),
       '--secret',
       'not-the-secret',
       '--count',
@@ -113,7 +133,7 @@ describe('hookguard send against the examples', () => {
       const result = await hookguard(
         [
           'send',
-          'http://127.0.0.1:7136/webhooks',
+          webhooksOf('hono'),
           '--secret-env',
           'SECRET',
           '--type',
