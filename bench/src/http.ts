@@ -123,8 +123,10 @@ export async function benchHttp(budget: Budget, only?: string): Promise<Section>
     const { child, port } = await startServer(name, scheme)
     try {
       const seconds = budget.httpSeconds
-      // Warm both routes up (JIT, connection pools) before anything counts.
-      for (const route of ROUTES) await load(child, port, route, seconds / 2, scheme)
+      // Warm both routes up (JIT, connection pools) before anything counts; smoke only checks
+      // that every route answers.
+      if (!budget.smoke)
+        for (const route of ROUTES) await load(child, port, route, seconds / 2, scheme)
       const rps: Record<Route, number[]> = { hookguard: [], baseline: [] }
       const cpu: Record<Route, number[]> = { hookguard: [], baseline: [] }
       for (let round = 0; round < budget.rounds; round++) {

@@ -39,7 +39,7 @@ export function budget(smoke: boolean): Budget {
         smoke,
         rounds: 1,
         microMs: 20,
-        httpSeconds: 1,
+        httpSeconds: 0.5,
         processingSeconds: 0.5,
         redisSeconds: 0.5,
         memoryEvents: 100_000,
