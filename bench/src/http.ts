@@ -2,15 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { sign } from '@hookguard/core'
-import autocannon from 'autocannon'
+import type autocannon from 'autocannon'
 import { eventBody, kib, secrets, signedHeaders } from './fixtures.js'
 import type { Framework } from './http-servers.js'
+import { CONNECTIONS, type Load, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
 
 const TARGET = 0.95
 const BODY_BYTES = 1024
-const CONNECTIONS = 32
 const POOL = 64
 type Scheme = 'hookguard' | 'github'
 const FRAMEWORKS: Array<{
@@ -74,20 +74,6 @@ async function signedPool(path: string, scheme: Scheme): Promise<autocannon.Requ
   return requests
 }
 
-/** The server's CPU time so far (user + system), in microseconds. */
-export async function serverCpu(child: ChildProcess): Promise<number> {
-  const reply = once(child, 'message') as Promise<[{ cpu: NodeJS.CpuUsage }]>
-  child.send('cpu')
-  const [{ cpu }] = await reply
-  return cpu.user + cpu.system
-}
-
-interface Load {
-  rps: number
-  /** Server CPU time per request, in microseconds: steadier than req/s on a shared machine. */
-  cpu: number
-}
-
 async function load(
   child: ChildProcess,
   port: number,
@@ -96,22 +82,7 @@ async function load(
   scheme: Scheme,
 ): Promise<Load> {
   const requests = await signedPool(`/${route}`, scheme)
-  const cpuBefore = await serverCpu(child)
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-    requests,
-  })
-  const cpu = (await serverCpu(child)) - cpuBefore
-  // A run that is not all 200s measured something else than verification: stop.
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${route}: ${result.non2xx} non-2xx responses and ${result.errors} errors of ${result.requests.total}`,
-    )
-  }
-  return { rps: result['2xx'] / result.duration, cpu: cpu / result['2xx'] }
+  return measureLoad({ port, requests, seconds, label: route, child })
 }
 
 /** Group 4: requests per second through each adapter and a hand-written route on the same server. */

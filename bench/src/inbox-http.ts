@@ -2,14 +2,14 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
+import type autocannon from 'autocannon'
 import { Redis } from 'ioredis'
 import { secrets } from './fixtures.js'
+import { CONNECTIONS, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0'
-const CONNECTIONS = 32
 const TARGET = 0.8
 const ROUTES = ['inbox', 'store'] as const
 type Route = (typeof ROUTES)[number]
@@ -38,23 +38,17 @@ let next = 0
 /** autocannon with a new event on every request: each one is an accepted add or claim. */
 async function load(port: number, route: Route, seconds: number): Promise<number> {
   const run = randomBytes(3).toString('hex')
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: `/${route}`,
-        setupRequest: (request) => ({ ...request, ...signedEvent(`evt_${run}_${next++}`) }),
-      },
-    ],
-  })
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${route}: ${result.non2xx} non-2xx and ${result.errors} errors`)
-  }
-  return result['2xx'] / result.duration
+  const requests = [
+    {
+      method: 'POST' as const,
+      path: `/${route}`,
+      setupRequest: (request: autocannon.Request) => ({
+        ...request,
+        ...signedEvent(`evt_${run}_${next++}`),
+      }),
+    },
+  ]
+  return (await measureLoad({ port, requests, seconds, label: route })).rps
 }
 
 async function deleteKeys(redis: Redis, pattern: string): Promise<void> {

@@ -2,16 +2,15 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { createHmac, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
+import type autocannon from 'autocannon'
 import { eventBody, kib, secrets } from './fixtures.js'
-import { serverCpu } from './http.js'
+import { CONNECTIONS, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import type { ProcessingFramework } from './processing-servers.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
 
 const TARGET = 0.9
 const BODY_BYTES = 1024
-const CONNECTIONS = 32
 const ROUTES = ['process', 'verify'] as const
 type Route = (typeof ROUTES)[number]
 const ADAPTERS: Array<{ name: ProcessingFramework; label: string }> = [
@@ -65,32 +64,18 @@ let next = 0
 const run = randomBytes(4).toString('hex')
 
 /** autocannon with a new event (a new id) on every request, to either route. */
-async function load(child: ChildProcess, port: number, route: Route, seconds: number) {
-  const cpuBefore = await serverCpu(child)
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-    requests: [
-      {
-        method: 'POST',
-        path: `/${route}`,
-        setupRequest: (request) => ({
-          ...request,
-          ...signedEvent(`evt_${run}_${String(next++).padStart(ID_LENGTH - 13, '0')}`),
-        }),
-      },
-    ],
-  })
-  const cpu = (await serverCpu(child)) - cpuBefore
-  // Anything but 200s (a duplicate, a 409, a 503) would measure something else than processing.
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${route}: ${result.non2xx} non-2xx responses and ${result.errors} errors of ${result.requests.total}`,
-    )
-  }
-  return { rps: result['2xx'] / result.duration, cpu: cpu / result['2xx'] }
+function load(child: ChildProcess, port: number, route: Route, seconds: number) {
+  const requests = [
+    {
+      method: 'POST' as const,
+      path: `/${route}`,
+      setupRequest: (request: autocannon.Request) => ({
+        ...request,
+        ...signedEvent(`evt_${run}_${String(next++).padStart(ID_LENGTH - 13, '0')}`),
+      }),
+    },
+  ]
+  return measureLoad({ port, requests, seconds, label: route, child })
 }
 
 /**
