@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHmac, randomBytes } from 'node:crypto'
 import { sign } from '@hookguard/core'
 
 /** 1 KiB and 64 KiB: a typical event and a large one (an order with many line items). */
@@ -49,5 +49,19 @@ export async function signedHeaders(
   return {
     'content-type': 'application/json',
     ...(await sign({ payload: body, secret })),
+  }
+}
+
+/** `body` signed now with the default scheme, synchronously (node:crypto): for autocannon's per-request setup. */
+export function signedNow(body: string): { body: string; headers: Record<string, string> } {
+  const timestamp = String(nowSeconds())
+  const hex = createHmac('sha256', secrets.hookguard).update(`${timestamp}.${body}`).digest('hex')
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-webhook-timestamp': timestamp,
+      'x-webhook-signature': `v1=${hex}`,
+    },
   }
 }

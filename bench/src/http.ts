@@ -1,11 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import { sign } from '@hookguard/core'
 import type autocannon from 'autocannon'
 import { eventBody, kib, secrets, signedHeaders } from './fixtures.js'
 import type { Framework } from './http-servers.js'
-import { CONNECTIONS, type Load, measureLoad } from './load.js'
+import { CONNECTIONS, startServer as forkServer, type Load, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
 
@@ -39,21 +37,9 @@ const FRAMEWORKS: Array<{
 const ROUTES = ['hookguard', 'baseline'] as const
 type Route = (typeof ROUTES)[number]
 
-async function startServer(
-  framework: Framework,
-  scheme: Scheme,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL('./http-servers.ts', import.meta.url)), [
-    framework,
-    secrets[scheme],
-  ])
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`${framework} server exited with ${code} before listening`)
-    }),
-  ])) as [{ port: number }]
-  return { child, port: message.port }
+function startServer(framework: Framework, scheme: Scheme) {
+  const script = new URL('./http-servers.ts', import.meta.url)
+  return forkServer(script, [framework, secrets[scheme]], framework)
 }
 
 /** Distinct events signed now, so every run's timestamps are fresh (300 s tolerance). */

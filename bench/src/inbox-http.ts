@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process'
-import { createHmac, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import type autocannon from 'autocannon'
 import { Redis } from 'ioredis'
-import { secrets } from './fixtures.js'
+import { secrets, signedNow } from './fixtures.js'
 import { CONNECTIONS, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
@@ -16,22 +16,14 @@ type Route = (typeof ROUTES)[number]
 
 /** A ~1 KiB event whose id is `id`, signed now with the default scheme (node:crypto, sync). */
 function signedEvent(id: string): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify({
-    id,
-    type: 'order.created',
-    created: 1_764_331_200,
-    data: { object: { id: 'ord_1', pad: 'x'.repeat(900) } },
-  })
-  const timestamp = String(Math.floor(Date.now() / 1000))
-  const hex = createHmac('sha256', secrets.hookguard).update(`${timestamp}.${body}`).digest('hex')
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-webhook-timestamp': timestamp,
-      'x-webhook-signature': `v1=${hex}`,
-    },
-  }
+  return signedNow(
+    JSON.stringify({
+      id,
+      type: 'order.created',
+      created: 1_764_331_200,
+      data: { object: { id: 'ord_1', pad: 'x'.repeat(900) } },
+    }),
+  )
 }
 
 let next = 0

@@ -1,9 +1,28 @@
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import { once } from 'node:events'
 import autocannon from 'autocannon'
 
 /** Concurrent connections of every HTTP run (no pipelining: senders send one request at a time). */
 export const CONNECTIONS = 32
+
+/**
+ * Forks a bench server script (`./http-servers.ts` and the like) with `args`, and resolves with
+ * the port it sends once it listens; rejects if it exits first.
+ */
+export async function startServer(
+  script: URL,
+  args: string[],
+  label: string,
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(script, args)
+  const [message] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(([code]) => {
+      throw new Error(`${label} server exited with ${code} before listening`)
+    }),
+  ])) as [{ port: number }]
+  return { child, port: message.port }
+}
 
 /** The server's CPU time so far (user + system), in microseconds. */
 export async function serverCpu(child: ChildProcess): Promise<number> {

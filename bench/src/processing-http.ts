@@ -1,10 +1,8 @@
-import { type ChildProcess, fork } from 'node:child_process'
-import { createHmac, randomBytes } from 'node:crypto'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import type autocannon from 'autocannon'
-import { eventBody, kib, secrets } from './fixtures.js'
-import { CONNECTIONS, measureLoad } from './load.js'
+import { eventBody, kib, secrets, signedNow } from './fixtures.js'
+import { CONNECTIONS, startServer as forkServer, measureLoad } from './load.js'
 import { type Budget, median, pairedRatio } from './measure.js'
 import type { ProcessingFramework } from './processing-servers.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
@@ -31,33 +29,12 @@ const [BEFORE_ID, AFTER_ID] = eventBody(BODY_BYTES, PLACEHOLDER).toString().spli
 
 /** A BODY_BYTES event with this id, signed now with the default scheme. */
 function signedEvent(id: string): { body: string; headers: Record<string, string> } {
-  const body = `${BEFORE_ID}${id}${AFTER_ID}`
-  const timestamp = String(Math.floor(Date.now() / 1000))
-  const hex = createHmac('sha256', secrets.hookguard).update(`${timestamp}.${body}`).digest('hex')
-  return {
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-webhook-timestamp': timestamp,
-      'x-webhook-signature': `v1=${hex}`,
-    },
-  }
+  return signedNow(`${BEFORE_ID}${id}${AFTER_ID}`)
 }
 
-async function startServer(
-  framework: ProcessingFramework,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(fileURLToPath(new URL('./processing-servers.ts', import.meta.url)), [
-    framework,
-    secrets.hookguard,
-  ])
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(([code]) => {
-      throw new Error(`${framework} server exited with ${code} before listening`)
-    }),
-  ])) as [{ port: number }]
-  return { child, port: message.port }
+function startServer(framework: ProcessingFramework) {
+  const script = new URL('./processing-servers.ts', import.meta.url)
+  return forkServer(script, [framework, secrets.hookguard], framework)
 }
 
 let next = 0
