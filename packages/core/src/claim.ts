@@ -44,7 +44,9 @@ export function createClaimer<E>(config: ClaimerConfig<E>) {
   ): Promise<ClaimResult<E>> {
     const handler = route(webhook.type)
     if (!handler) return { status: 'ignored' }
-    const print = await fingerprint(payload)
+    const hashed = fingerprint(payload)
+    // Most back ends hash synchronously: no await (and no microtask turn) for those.
+    const print = typeof hashed === 'string' ? hashed : await hashed
     const { key, id } = idempotencyKey(webhook, idOf, print)
     let begun: Awaited<ReturnType<IdempotencyStore['begin']>>
     try {

@@ -54,7 +54,12 @@ export function idempotencyKey<E>(
   return { key: `${scheme.name}:${id}`, id }
 }
 
-/** Lower-case hex SHA-256 of the raw body: the same id with another body is told apart by it. */
-export async function fingerprint(payload: string | Uint8Array): Promise<string> {
-  return hexEncode(await crypto.sha256([payload]))
+/**
+ * Lower-case hex SHA-256 of the raw body: the same id with another body is told apart by it.
+ * Synchronous where the back end can hash in one call (node:crypto), else a promise.
+ */
+export function fingerprint(payload: string | Uint8Array): string | Promise<string> {
+  const { syncSha256Hex } = crypto
+  if (syncSha256Hex) return syncSha256Hex(payload)
+  return crypto.sha256([payload]).then(hexEncode)
 }

@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto'
 import {
   createHash,
   createHmac,
@@ -11,6 +12,10 @@ import {
   verify,
 } from 'node:crypto'
 import type { Chunk, CryptoProvider, HmacHash } from './types.js'
+
+// One-shot hashing (Node >= 20.12; absent from some runtimes that answer the node condition):
+// read from the namespace, so a runtime without it still loads this module.
+const oneShotHash = (nodeCrypto as { hash?: typeof nodeCrypto.hash }).hash
 
 // DER prefixes that wrap a raw 32-byte Ed25519 key (RFC 8410).
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex')
@@ -86,5 +91,8 @@ export const crypto: CryptoProvider = {
     return sign(null, concat(data), key)
   },
   randomBytes: (length) => randomFillSync(new Uint8Array(length)),
+  ...(typeof oneShotHash === 'function'
+    ? { syncSha256Hex: (data: Chunk) => oneShotHash('sha256', data, 'hex') }
+    : {}),
   syncHmac: { importKey: importHmacKey, hmac },
 }
