@@ -267,7 +267,7 @@ export function createReceiver<E = unknown>(options: ReceiverOptions<E>): Receiv
       if (p.ack === 'before') {
         handedOff = true
         return respond(answerFor('accepted'), webhook, () =>
-          p.runner.runInBackground(claim).finally(p.slots.give),
+          p.runner.runInBackground(claim, p.slots.give),
         )
       }
       const ran = await p.runner.runOnce(claim)

@@ -42,8 +42,11 @@ export interface RunnerConfig<E> {
 export interface Runner<E> {
   /** One attempt (`ack: 'after'`, `process`); a failure releases the claim for the sender's retry. */
   runOnce(claim: Claim<E>): Promise<RunResult>
-  /** `ack: 'before'`: attempts with backoff, then the dead-letter hook. Never rejects. */
-  runInBackground(claim: Claim<E>): Promise<void>
+  /**
+   * `ack: 'before'`: attempts with backoff, then the dead-letter hook; `done` is called once it all
+   * ended. Never rejects.
+   */
+  runInBackground(claim: Claim<E>, done?: () => void): Promise<void>
   /** Drops a claim nobody will run (the receiver closed while claiming). */
   release(claim: Claim<E>): Promise<void>
   /** Stops starting attempts, waits up to `timeoutMs` for running ones, dead-letters the rest. */
@@ -55,15 +58,22 @@ type Ended =
   | { status: 'failed'; error: unknown; attempts: number; reason: DeadLetterReason }
   | { status: 'abandoned' }
 
+/** One claimed event from the start of its run until everything about it ended. */
 interface ActiveRun<E> {
   claim: Claim<E>
   lease: Lease
   background: boolean
   attempt: number
+  /** Still in its attempts (not dead-lettering or releasing): what close's timeout gives up on. */
+  attempting: boolean
   abandoned: boolean
   /** Ends a backoff wait early; set while waiting. */
   wake: (() => void) | undefined
 }
+
+/** A handler that returned no promise ended already: awaiting it would only cost a turn. */
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 
 /**
  * What a handler gets besides the event. `signal` is an own, enumerable getter (spread, `toEqual`
@@ -121,9 +131,33 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
         { code: 'DEAD_LETTER', key: info.key, id: info.id, reason: info.reason, err },
         `[hookguard] event ${info.id} (${info.type}) dead-lettered after ${info.attempts} attempt(s): ${info.reason}`,
       ))
-  const active = new Set<ActiveRun<E>>()
-  const pending = new Set<Promise<unknown>>()
+  // Every run from its start until it ended, and who waits for there to be none (close).
+  const runs = new Set<ActiveRun<E>>()
+  let drainWaiters: Array<() => void> = []
   let closing = false
+
+  function start(claim: Claim<E>, background: boolean): ActiveRun<E> {
+    const lease = heartbeat.hold(claim.key, claim.token)
+    const run: ActiveRun<E> = {
+      claim,
+      lease,
+      background,
+      attempt: 0,
+      attempting: true,
+      abandoned: false,
+      wake: undefined,
+    }
+    runs.add(run)
+    return run
+  }
+
+  function settle(run: ActiveRun<E>): void {
+    runs.delete(run)
+    if (runs.size > 0 || drainWaiters.length === 0) return
+    const waiters = drainWaiters
+    drainWaiters = []
+    for (const resolve of waiters) resolve()
+  }
 
   const runOutcome = (
     claim: Claim<E>,
@@ -183,21 +217,8 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
   }
 
   /** Up to `maxAttempts` runs under one held lease, with backoff in between. */
-  async function attempts(
-    claim: Claim<E>,
-    maxAttempts: number,
-    background: boolean,
-  ): Promise<Ended> {
-    const lease = heartbeat.hold(claim.key, claim.token)
-    const run: ActiveRun<E> = {
-      claim,
-      lease,
-      background,
-      attempt: 0,
-      abandoned: false,
-      wake: undefined,
-    }
-    active.add(run)
+  async function attempts(run: ActiveRun<E>, maxAttempts: number): Promise<Ended> {
+    const { claim, lease, background } = run
     try {
       for (;;) {
         const attempt = ++run.attempt
@@ -205,7 +226,11 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
         let failed = false
         let error: unknown
         try {
-          await claim.handler(claim.event, new RunContext(claim.id, claim.type, attempt, lease))
+          const result = claim.handler(
+            claim.event,
+            new RunContext(claim.id, claim.type, attempt, lease),
+          )
+          if (isThenable(result)) await result
         } catch (thrown) {
           failed = true
           error = thrown
@@ -233,20 +258,14 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
       }
     } finally {
       heartbeat.release(lease)
-      active.delete(run)
+      run.attempting = false
     }
-  }
-
-  function track<T>(promise: Promise<T>): Promise<T> {
-    pending.add(promise)
-    void promise.finally(() => pending.delete(promise))
-    return promise
   }
 
   /** Gives up on a run the close timeout caught: its handler's signal aborts, it never completes. */
   async function abandon(run: ActiveRun<E>): Promise<void> {
     run.abandoned = true
-    active.delete(run)
+    run.attempting = false
     heartbeat.release(run.lease)
     run.lease.abort(new Error('The receiver closed before the handler finished'))
     if (!run.background) return release(run.claim)
@@ -256,49 +275,55 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
   return {
     release,
 
-    runOnce(claim) {
-      return track(
-        attempts(claim, 1, false).then(async (ended): Promise<RunResult> => {
-          if (ended.status === 'completed') return COMPLETED
-          if (ended.status === 'failed') {
-            await release(claim)
-            return { status: 'failed', error: ended.error }
-          }
-          return {
-            status: 'failed',
-            error: new Error('The receiver closed before the handler finished'),
-          }
-        }),
-      )
+    async runOnce(claim) {
+      const run = start(claim, false)
+      try {
+        const ended = await attempts(run, 1)
+        if (ended.status === 'completed') return COMPLETED
+        if (ended.status === 'failed') {
+          await release(claim)
+          return { status: 'failed', error: ended.error }
+        }
+        return {
+          status: 'failed',
+          error: new Error('The receiver closed before the handler finished'),
+        }
+      } finally {
+        settle(run)
+      }
     },
 
-    runInBackground(claim) {
-      return track(
-        attempts(claim, policy.attempts, true).then(
-          (ended) => {
-            if (ended.status !== 'failed') return
-            return deadLetter(claim, ended.error, ended.attempts, ended.reason)
-          },
-          (err: unknown) => {
-            logger.error(
-              { code: 'RUN_FAILED', key: claim.key, id: claim.id, err },
-              '[hookguard] run failed',
-            )
-          },
-        ),
-      )
+    async runInBackground(claim, done) {
+      const run = start(claim, true)
+      try {
+        const ended = await attempts(run, policy.attempts)
+        if (ended.status === 'failed') {
+          await deadLetter(claim, ended.error, ended.attempts, ended.reason)
+        }
+      } catch (err) {
+        logger.error(
+          { code: 'RUN_FAILED', key: claim.key, id: claim.id, err },
+          '[hookguard] run failed',
+        )
+      } finally {
+        settle(run)
+        done?.()
+      }
     },
 
     async close(timeoutMs) {
       closing = true
-      for (const run of active) run.wake?.()
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs)
-      })
-      await Promise.race([Promise.allSettled([...pending]), timedOut])
-      clearTimeout(timer)
-      await Promise.all([...active].map(abandon))
+      for (const run of runs) run.wake?.()
+      if (runs.size > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined
+        await new Promise<void>((resolve) => {
+          drainWaiters.push(resolve)
+          timer = setTimeout(resolve, timeoutMs)
+        })
+        clearTimeout(timer)
+      }
+      const stuck = [...runs].filter((run) => run.attempting && !run.abandoned)
+      await Promise.all(stuck.map(abandon))
     },
   }
 }
