@@ -1,7 +1,7 @@
 // `@hookguard/core/adapter`: what a framework adapter needs besides the main entry.
 
 export { errorResponse } from './answers.js'
-export { deferBackground } from './background.js'
+export { deferBackground, runAfterResponse } from './background.js'
 export {
   assertDeclaredLength,
   BodyCollector,

@@ -1,11 +1,11 @@
 import { type CloseOptions, WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
-  deferBackground,
   errorResponse,
   type Outcome,
   type ReceiverOptions,
   RequestAbortedError,
+  runAfterResponse,
 } from '@hookguard/core/adapter'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
 import { readRawBody } from './raw-body.js'
@@ -135,5 +135,5 @@ function deliver(outcome: Outcome, req: Request, res: Response, next: NextFuncti
   // A handshake answered as text (Twitch's challenge) goes out as is; everything else is JSON.
   if (typeof outcome.body === 'string') res.send(outcome.body)
   else res.json(outcome.body)
-  if (outcome.background) void deferBackground(outcome.background)
+  if (outcome.background) runAfterResponse(outcome.background)
 }

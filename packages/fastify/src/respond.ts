@@ -1,5 +1,5 @@
 import type { WebhookVerificationError } from '@hookguard/core'
-import { deferBackground, errorResponse, type Outcome } from '@hookguard/core/adapter'
+import { errorResponse, type Outcome, runAfterResponse } from '@hookguard/core/adapter'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyWebhookOptions } from './options.js'
 
@@ -54,7 +54,7 @@ export function sendOutcome(request: FastifyRequest, reply: FastifyReply, outcom
   reply.code(status).headers(headers).send(body)
   if (background) {
     // Also when the client went away first: the event is claimed, so it must still run.
-    const start = () => void deferBackground(background)
+    const start = () => runAfterResponse(background)
     reply.then(start, start)
   }
   return reply

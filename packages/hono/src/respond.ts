@@ -1,4 +1,4 @@
-import { deferBackground, type Outcome } from '@hookguard/core/adapter'
+import { deferBackground, type Outcome, runAfterResponse } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 
@@ -30,8 +30,9 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
  * Workers keep the isolate alive until it settles.
  */
 export function startBackground(c: Context, background: () => Promise<void>): void {
-  const task = deferBackground(background)
-  waitUntil(c)?.(task)
+  const keepAlive = waitUntil(c)
+  if (keepAlive) keepAlive(deferBackground(background))
+  else runAfterResponse(background)
 }
 
 /** Sends a `respond` outcome: its status, headers and JSON body, then starts its background work. */

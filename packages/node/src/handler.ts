@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WebhookVerificationError } from '@hookguard/core'
 import {
   createReceiver,
-  deferBackground,
   errorResponse,
   type Outcome,
   RequestAbortedError,
+  runAfterResponse,
 } from '@hookguard/core/adapter'
 import { checkHandlerOptions, type WebhookHandlerOptions, type WebhookRequest } from './options.js'
 import { readRawBody } from './raw-body.js'
@@ -88,7 +88,7 @@ export function webhookHandler<TEvent = unknown>(
   ): Promise<void> {
     if (outcome.action === 'respond') {
       sendJson(res, outcome.status, outcome.body, outcome.headers)
-      if (outcome.background) void deferBackground(outcome.background)
+      if (outcome.background) runAfterResponse(outcome.background)
       return
     }
     const verified = req as WebhookRequest<TEvent>

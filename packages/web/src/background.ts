@@ -1,4 +1,4 @@
-import { deferBackground } from '@hookguard/core/adapter'
+import { deferBackground, runAfterResponse } from '@hookguard/core/adapter'
 
 /** The part of a Workers `ExecutionContext` (or any platform context) that keeps work alive. */
 interface WaitUntilContext {
@@ -24,8 +24,8 @@ export function startBackground(
   waitUntil: ((task: Promise<unknown>) => void) | undefined,
   context: unknown,
 ): void {
-  const task = deferBackground(background)
   // Called as a method: workerd refuses a detached `waitUntil` ("Illegal invocation").
-  if (waitUntil) waitUntil(task)
-  else if (hasWaitUntil(context)) context.waitUntil(task)
+  if (waitUntil) waitUntil(deferBackground(background))
+  else if (hasWaitUntil(context)) context.waitUntil(deferBackground(background))
+  else runAfterResponse(background)
 }
