@@ -7,6 +7,8 @@ export interface MemoryResult {
   size: number
   rssDelta: number
   heapDelta: number
+  /** Array buffers (typed arrays' storage, outside the V8 heap) after the run, minus before. */
+  arrayBuffersDelta: number
   peakRssDelta: number
 }
 
@@ -44,6 +46,7 @@ if (process.send && collect) {
     size: store.size,
     rssDelta: after.rss - before.rss,
     heapDelta: after.heapUsed - before.heapUsed,
+    arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers,
     peakRssDelta: Math.max(peakRss, after.rss) - before.rss,
   }
   process.send(result, () => process.exit(0))

@@ -34,6 +34,7 @@ export async function benchMemoryStore(budget: Budget): Promise<Section> {
   const last = runs[runs.length - 1] as MemoryResult
   const rss = median(runs.map((r) => r.rssDelta))
   const heap = median(runs.map((r) => r.heapDelta))
+  const buffers = median(runs.map((r) => r.arrayBuffersDelta))
   const peak = median(runs.map((r) => r.peakRssDelta))
   const rows: Row[] = [
     {
@@ -42,11 +43,11 @@ export async function benchMemoryStore(budget: Budget): Promise<Section> {
     },
     {
       case: 'memory after the run (after GC)',
-      hookguard: `heapUsed +${formatBytes(heap)}, RSS +${formatBytes(rss)} (peak RSS +${formatBytes(peak)})`,
+      hookguard: `heapUsed +${formatBytes(heap)}, array buffers +${formatBytes(buffers)}, RSS +${formatBytes(rss)} (peak RSS +${formatBytes(peak)})`,
     },
     {
       case: 'per entry kept',
-      hookguard: `${formatCount(heap / last.size)} B of heap for ${formatCount(last.size)} entries`,
+      hookguard: `${formatCount((heap + buffers) / last.size)} B (${formatCount(heap / last.size)} of heap, ${formatCount(buffers / last.size)} in array buffers) for ${formatCount(last.size)} entries`,
     },
   ]
   return {
@@ -56,7 +57,8 @@ export async function benchMemoryStore(budget: Budget): Promise<Section> {
       'events through `begin()` then `complete()` one after the other (awaited), with keys ' +
       '`hookguard:evt_<n>` and distinct 64-character fingerprints as the processor makes them, ' +
       '72 h retention, `maxEntries` 100 000 (so 90 % of the events are evicted on the way). ' +
-      'Memory is `process.memoryUsage()` after a full GC, minus the same before the store was ' +
+      'Memory is `process.memoryUsage()` (`heapUsed`, and `arrayBuffers` for the typed arrays the ' +
+      'store keeps its numbers and fingerprints in) after a full GC, minus the same before the store was ' +
       `created; peak RSS is sampled during the run. Median of ${repeats} run(s).`,
     rows,
     notes: [],

@@ -148,6 +148,104 @@ describe('MemoryIdempotencyStore', () => {
     expect(store.size).toBe(100)
   })
 
+  it('compares the hex fingerprints the processor makes exactly, digit by digit', async () => {
+    const { store } = clocked()
+    const print = 'ab'.repeat(32)
+    const claim = await store.begin('k', { fingerprint: print, leaseMs: 1000 })
+    if (claim.status !== 'acquired') throw new Error('expected a claim')
+    await store.complete('k', claim.token, { retentionMs: 5000 })
+    expect(await store.begin('k', { fingerprint: print, leaseMs: 1000 })).toEqual({
+      status: 'completed',
+    })
+    for (const other of [`${'ab'.repeat(31)}ac`, `a${'ab'.repeat(31)}b`, print.toUpperCase()]) {
+      expect(await store.begin('k', { fingerprint: other, leaseMs: 1000 })).toEqual({
+        status: 'mismatch',
+      })
+    }
+    expect((await store.begin('k', { fingerprint: print.slice(2), leaseMs: 1000 })).status).toBe(
+      'mismatch',
+    )
+  })
+
+  it('keeps fingerprints of any other form as given, and forgets them with their key', async () => {
+    const { store, advance } = clocked({ maxEntries: 2 })
+    const hex = 'cd'.repeat(32)
+    for (const [key, print] of [
+      ['upper', 'CD'.repeat(32)],
+      ['short', 'cd'],
+    ] as const) {
+      const claim = await store.begin(key, { fingerprint: print, leaseMs: 1000 })
+      if (claim.status !== 'acquired') throw new Error('expected a claim')
+      await store.complete(key, claim.token, { retentionMs: 1000 })
+      expect((await store.begin(key, { fingerprint: print, leaseMs: 1 })).status).toBe('completed')
+      expect((await store.begin(key, { fingerprint: hex, leaseMs: 1 })).status).toBe('mismatch')
+    }
+    // Both expire; new keys reuse their room and keep their own (hex) fingerprints.
+    advance(1001)
+    for (const key of ['a', 'b']) {
+      const claim = await store.begin(key, { fingerprint: hex, leaseMs: 1000 })
+      if (claim.status !== 'acquired') throw new Error(`expected to claim ${key}`)
+      await store.complete(key, claim.token, { retentionMs: 1000 })
+      expect((await store.begin(key, { fingerprint: hex, leaseMs: 1 })).status).toBe('completed')
+      expect((await store.begin(key, { fingerprint: 'cd', leaseMs: 1 })).status).toBe('mismatch')
+    }
+    expect(store.size).toBe(2)
+  })
+
+  it('accepts only the exact token it handed out', async () => {
+    const { store } = clocked()
+    const other = new MemoryIdempotencyStore()
+    const claim = await store.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    const foreign = await other.begin('k', { fingerprint: fp, leaseMs: 1000 })
+    if (claim.status !== 'acquired' || foreign.status !== 'acquired') {
+      throw new Error('expected two claims')
+    }
+    const { token } = claim
+    const dash = token.lastIndexOf('-')
+    const prefix = token.slice(0, dash + 1)
+    const claimNumber = token.slice(dash + 1)
+    for (const wrong of [
+      foreign.token,
+      `${prefix}0${claimNumber}`,
+      `${prefix}${Number(claimNumber) + 1}`,
+      `${prefix}${claimNumber}0`,
+      `${prefix}${claimNumber}x`,
+      prefix,
+      claimNumber,
+      '',
+    ]) {
+      expect(await store.extend('k', wrong, 1000)).toBe(false)
+      expect(await store.complete('k', wrong, { retentionMs: 1000 })).toBe(false)
+      expect(await store.release('k', wrong)).toBe(false)
+    }
+    expect(await store.complete('k', token, { retentionMs: 1000 })).toBe(true)
+  })
+
+  it('keeps every key apart over many reuses of freed room', async () => {
+    const { store, advance } = clocked({ maxEntries: 50 })
+    const printOf = (i: number) => i.toString(16).padStart(64, '0')
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 50; i++) {
+        const key = `r${round}_${i}`
+        const claim = await store.begin(key, { fingerprint: printOf(i), leaseMs: 1000 })
+        if (claim.status !== 'acquired') throw new Error(`${claim.status} for ${key}`)
+        if (i % 2 === 0) await store.complete(key, claim.token, { retentionMs: 10_000 })
+        else await store.release(key, claim.token)
+      }
+      for (let i = 0; i < 50; i += 2) {
+        const key = `r${round}_${i}`
+        expect((await store.begin(key, { fingerprint: printOf(i), leaseMs: 1 })).status).toBe(
+          'completed',
+        )
+        expect((await store.begin(key, { fingerprint: printOf(i + 1), leaseMs: 1 })).status).toBe(
+          'mismatch',
+        )
+      }
+      advance(10_001)
+    }
+    expect(store.size).toBeLessThanOrEqual(50)
+  })
+
   it.each([{ maxEntries: 0 }, { maxEntries: 1.5 }, { now: 5 }])('rejects options %o', (options) => {
     expect(() => new MemoryIdempotencyStore(options as never)).toThrow(TypeError)
   })
