@@ -37,15 +37,15 @@ export interface CryptoProvider {
   /** Cryptographically random bytes. */
   randomBytes(length: number): Uint8Array
   /**
-   * Synchronous HMAC, where the platform has one (node:crypto; absent on Web Crypto). `verify`
-   * uses it when every configured key is an HMAC key: see `hmacFastPath` in verify.ts.
-   */
-  /**
    * Lower-case hex SHA-256 in one synchronous call, where the platform has one (node:crypto's
    * `hash`): the idempotency fingerprint of every processed event, without a hash object or a
    * promise per event.
    */
   readonly syncSha256Hex?: (data: Chunk) => string
+  /**
+   * Synchronous HMAC, where the platform has one (node:crypto; absent on Web Crypto). `verify`
+   * uses it when every configured key is an HMAC key: see `hmacFastPath` in verify.ts.
+   */
   readonly syncHmac?: {
     importKey(hash: HmacHash, secret: Uint8Array): unknown
     hmac(key: unknown, chunks: readonly Chunk[]): Uint8Array
