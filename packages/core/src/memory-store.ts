@@ -1,5 +1,6 @@
 import { crypto } from '#crypto'
 import { hexEncode } from './encoding.js'
+import { KeyIndex } from './key-index.js'
 import { PRINT_BYTES, samePrint, writePrint } from './memory-prints.js'
 import { SlotQueue } from './slot-queue.js'
 import type { BeginResult, IdempotencyStore } from './store.js'
@@ -38,7 +39,7 @@ const FULL_SCAN_BUDGET = 64
  */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   /** Key -> slot. Everything else about a key lives in the slot arrays below. */
-  readonly #index = new Map<string, number>()
+  readonly #index = new KeyIndex((slot) => this.#keys[slot])
   readonly #maxEntries: number
   readonly #now: () => number
   readonly #epoch: number
@@ -47,27 +48,27 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   #claimCount = 0
   /** Keys in the processing state (live or with a lapsed lease nobody touched yet). */
   #processing = 0
-  // One slot per key, as a struct of arrays: a remembered event is its key string, its Map entry
-  // and numbers in typed arrays, so there is no object per event for the collector to copy out of
+  // One slot per key, as a struct of arrays: a remembered event is its key string and numbers in
+  // typed arrays, so there is no object per event for the collector to copy out of
   // the young generation and trace ever after (an object per key and its fingerprint string cost
   // about 5 us of scavenging per request at 100 000 keys).
   #capacity = 0
   /** Slots handed out so far; slots below it are in use or in `#free`. */
   #used = 0
   readonly #free: number[] = []
-  #keys: Array<string | undefined> = []
+  readonly #keys: Array<string | undefined> = []
   /** Expiry, relative to the store's creation. */
   #expires = new Float64Array(0)
-  /** The owner's claim number while processing; 0 once completed. */
-  #claims = new Float64Array(0)
+  /** The owner's token while processing; `undefined` once completed. */
+  readonly #tokens: Array<string | undefined> = []
   /** The position of the slot's latest item in `#queue`: its older items are stale. */
   #queuedAt = new Float64Array(0)
   /** Fingerprints as their 32 bytes, for the 64-hex-digit ones the processor makes. */
   #prints = new Uint8Array(0)
   /** Any other fingerprint (a custom caller's), as given. */
   readonly #otherPrints = new Map<number, string>()
-  // Slots in the order they were last written (begin or complete), beside the map: iterating a
-  // Map from its start gets slow once many keys were deleted.
+  // Slots in the order they were last written (begin or complete), beside the index: what expiry
+  // and eviction take from the oldest end.
   readonly #queue = new SlotQueue()
 
   constructor(options: MemoryIdempotencyStoreOptions = {}) {
@@ -91,25 +92,6 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     return this.#now() - this.#epoch
   }
 
-  #token(claim: number): string {
-    return `${this.#tokenPrefix}${claim}`
-  }
-
-  /** Whether `token` is this store's token for claim number `claim`, without building it. */
-  #isToken(token: string, claim: number): boolean {
-    const prefix = this.#tokenPrefix
-    const digits = token.length - prefix.length
-    // Claim numbers have no leading zero and stay below 2^53 (at most 16 digits).
-    if (digits < 1 || digits > 16 || !token.startsWith(prefix)) return false
-    let value = 0
-    for (let i = prefix.length; i < token.length; i++) {
-      const digit = token.charCodeAt(i) - 48
-      if (digit < 0 || digit > 9 || (digit === 0 && value === 0)) return false
-      value = value * 10 + digit
-    }
-    return value === claim
-  }
-
   /** A free slot, growing the arrays when none is left (never past `maxEntries`). */
   #allocate(): number {
     const reused = this.#free.pop()
@@ -125,26 +107,28 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return next
     }
     this.#expires = widen(this.#expires, new Float64Array(capacity))
-    this.#claims = widen(this.#claims, new Float64Array(capacity))
     this.#queuedAt = widen(this.#queuedAt, new Float64Array(capacity))
     this.#prints = widen(this.#prints, new Uint8Array(capacity * PRINT_BYTES))
     this.#capacity = capacity
   }
 
   #delete(slot: number): void {
-    this.#index.delete(this.#keys[slot] as string)
+    const key = this.#keys[slot] as string
+    this.#index.remove(this.#index.hash(key), slot)
     this.#keys[slot] = undefined
-    if (this.#claims[slot] !== 0) this.#processing--
-    this.#claims[slot] = 0
+    if (this.#tokens[slot] !== undefined) {
+      this.#processing--
+      this.#tokens[slot] = undefined
+    }
     this.#queuedAt[slot] = -1
     if (this.#otherPrints.size > 0) this.#otherPrints.delete(slot)
     this.#free.push(slot)
   }
 
   /** The key's slot when it holds a live (unexpired) entry, else -1. */
-  #live(key: string, now: number): number {
-    const slot = this.#index.get(key)
-    if (slot === undefined) return -1
+  #live(key: string, hash: number, now: number): number {
+    const slot = this.#index.find(key, hash)
+    if (slot === -1) return -1
     if ((this.#expires[slot] as number) <= now) {
       this.#delete(slot)
       return -1
@@ -187,7 +171,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       const slot = this.#current()
       this.#queue.take()
       if (slot === -1) continue
-      if (this.#claims[slot] === 0 || (this.#expires[slot] as number) <= now) {
+      if (this.#tokens[slot] === undefined || (this.#expires[slot] as number) <= now) {
         this.#delete(slot)
         return true
       }
@@ -207,10 +191,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   /** The slot `token` owns under `key`, else -1. */
   #owned(key: string, token: string, now: number): number {
-    const slot = this.#live(key, now)
+    const slot = this.#live(key, this.#index.hash(key), now)
     if (slot === -1) return -1
-    const claim = this.#claims[slot] as number
-    return claim !== 0 && this.#isToken(token, claim) ? slot : -1
+    // The exact string handed out: the same object in practice, so usually one pointer compare.
+    const held = this.#tokens[slot]
+    return held !== undefined && held === token ? slot : -1
   }
 
   #samePrint(slot: number, fingerprint: string): boolean {
@@ -224,10 +209,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     options: { fingerprint: string; leaseMs: number },
   ): Promise<BeginResult> {
     const now = this.#clock()
-    const found = this.#live(key, now)
+    const hash = this.#index.hash(key)
+    const found = this.#live(key, hash, now)
     if (found !== -1) {
       if (!this.#samePrint(found, options.fingerprint)) return { status: 'mismatch' }
-      if (this.#claims[found] === 0) return { status: 'completed' }
+      if (this.#tokens[found] === undefined) return { status: 'completed' }
       return { status: 'in_progress', retryAfterMs: (this.#expires[found] as number) - now }
     }
     this.#sweep(now)
@@ -235,17 +221,17 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return { status: 'full', retryAfterMs: this.#retryAfter(now) }
     }
     const slot = this.#allocate()
-    const claim = ++this.#claimCount
+    const token = `${this.#tokenPrefix}${++this.#claimCount}`
     this.#keys[slot] = key
     this.#expires[slot] = now + options.leaseMs
-    this.#claims[slot] = claim
+    this.#tokens[slot] = token
     if (!writePrint(this.#prints, slot * PRINT_BYTES, options.fingerprint)) {
       this.#otherPrints.set(slot, options.fingerprint)
     }
-    this.#index.set(key, slot)
+    this.#index.insert(hash, slot)
     this.#processing++
     this.#enqueue(slot)
-    return { status: 'acquired', token: this.#token(claim) }
+    return { status: 'acquired', token }
   }
 
   async extend(key: string, token: string, leaseMs: number): Promise<boolean> {
@@ -259,7 +245,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const now = this.#clock()
     const slot = this.#owned(key, token, now)
     if (slot === -1) return false
-    this.#claims[slot] = 0
+    this.#tokens[slot] = undefined
     this.#processing--
     this.#expires[slot] = now + options.retentionMs
     // Completed events are forgotten in the order they completed.
