@@ -1,3 +1,4 @@
+import { type Linked, LinkedList } from './linked-list.js'
 import type { Logger } from './logger.js'
 import type { IdempotencyStore } from './store.js'
 
@@ -5,10 +6,14 @@ import type { IdempotencyStore } from './store.js'
  * A held claim. Its `AbortSignal` is made on first read: most handlers end in microseconds and
  * never look at it, and an `AbortController` costs more than the rest of such a run.
  */
-export class Lease {
+export class Lease implements Linked<Lease> {
   #controller: AbortController | undefined
   /** When the claim was last taken or extended, on the heartbeat's clock. */
   renewedAt: number
+  // The heartbeat's list of held leases.
+  prev: Lease | undefined
+  next: Lease | undefined
+  linked = false
 
   constructor(
     readonly key: string,
@@ -62,7 +67,7 @@ export function createHeartbeat(
   // Read at each use, so fake timers installed later still drive it.
   now: () => number = () => Date.now(),
 ): Heartbeat {
-  const held = new Set<Lease>()
+  const held = new LinkedList<Lease>()
   const beatMs = Math.max(1, Math.floor(leaseMs / 3))
   let timer: ReturnType<typeof setInterval> | undefined
 
@@ -103,7 +108,7 @@ export function createHeartbeat(
   return {
     hold(key, token) {
       const lease = new Lease(key, token, now())
-      held.add(lease)
+      held.push(lease)
       if (timer === undefined) {
         timer = setInterval(beat, beatMs)
         // The handlers' own work keeps the process alive; the heartbeat alone must not.

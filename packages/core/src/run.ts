@@ -1,5 +1,6 @@
 import type { Claim } from './claim.js'
 import { createHeartbeat, type Lease } from './lease.js'
+import { type Linked, LinkedList } from './linked-list.js'
 import type { Logger } from './logger.js'
 import type { HandlerRunOutcome, OnOutcome } from './outcome-hook.js'
 import { backoffDelay, type RetryPolicy } from './retry.js'
@@ -59,7 +60,7 @@ type Ended =
   | { status: 'abandoned' }
 
 /** One claimed event from the start of its run until everything about it ended. */
-interface ActiveRun<E> {
+interface ActiveRun<E> extends Linked<ActiveRun<E>> {
   claim: Claim<E>
   lease: Lease
   background: boolean
@@ -132,7 +133,7 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
         `[hookguard] event ${info.id} (${info.type}) dead-lettered after ${info.attempts} attempt(s): ${info.reason}`,
       ))
   // Every run from its start until it ended, and who waits for there to be none (close).
-  const runs = new Set<ActiveRun<E>>()
+  const runs = new LinkedList<ActiveRun<E>>()
   let drainWaiters: Array<() => void> = []
   let closing = false
 
@@ -146,8 +147,11 @@ export function createRunner<E>(config: RunnerConfig<E>): Runner<E> {
       attempting: true,
       abandoned: false,
       wake: undefined,
+      prev: undefined,
+      next: undefined,
+      linked: false,
     }
-    runs.add(run)
+    runs.push(run)
     return run
   }
 
