@@ -78,18 +78,26 @@ export interface Answer {
   headers: Record<string, string>
 }
 
+// Each answer without a lease-derived Retry-After, built once: every accepted event gets the same
+// object (frozen, headers included, so no caller can change it for the next one).
+const PLAIN_ANSWERS = Object.fromEntries(
+  Object.entries(ANSWERS).map(([status, { status: code, code: name, body }]) => {
+    const headers: Record<string, string> =
+      code === 503 ? { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) } : {}
+    const answer: Answer = { status: code, code: name, body, headers: Object.freeze(headers) }
+    return [status, Object.freeze(answer)]
+  }),
+) as Record<AnswerStatus, Answer>
+
 /**
  * The answer for a domain status. `retryAfterMs` (what is left of another owner's lease, or of
  * the soonest claim in a full store) sets `Retry-After`; 503s always carry one.
  */
 export function answerFor(status: AnswerStatus, retryAfterMs?: number): Answer {
-  const { status: code, ...rest } = ANSWERS[status]
-  const headers: Record<string, string> = {}
-  if (code === 503) headers['retry-after'] = String(UNAVAILABLE_RETRY_AFTER_S)
-  if (retryAfterMs !== undefined) {
-    headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)))
-  }
-  return { status: code, code: rest.code, body: rest.body, headers }
+  if (retryAfterMs === undefined) return PLAIN_ANSWERS[status]
+  const { status: code, code: name, body } = ANSWERS[status]
+  const headers = { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) }
+  return { status: code, code: name, body, headers }
 }
 
 const CLOSE: Readonly<Record<string, string>> = Object.freeze({ connection: 'close' })
