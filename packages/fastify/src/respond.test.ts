@@ -57,6 +57,27 @@ describe.each(versions)('$name: on handlers (the plugin answers itself)', ({ fas
     expect(handled.count).toBe(0)
   })
 
+  it('starts the handler only once an async onSend hook has let the answer out', async () => {
+    const ran = deferred()
+    const { app, order } = await build({
+      on: {
+        'order.created': () => {
+          order.push('handler')
+          ran.resolve()
+        },
+      },
+    })
+    app.addHook('onSend', async () => {
+      order.push('onSend began')
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      order.push('onSend ended')
+    })
+    const res = await send(app)
+    expect(res.statusCode).toBe(200)
+    await ran.promise
+    expect(order).toEqual(['onSend began', 'onSend ended', `response:${EVENT.id}`, 'handler'])
+  })
+
   it('answers a duplicate without running the handler again', async () => {
     let runs = 0
     const { app } = await build({ on: { 'order.*': () => void runs++ }, ack: 'after' })

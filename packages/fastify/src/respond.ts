@@ -52,7 +52,11 @@ export async function sendFailure(
 export function sendOutcome(request: FastifyRequest, reply: FastifyReply, outcome: Respond) {
   const { status, headers, body, background } = outcome
   reply.code(status).headers(headers).send(body)
-  if (background) {
+  if (!background) return reply
+  // send() has written the answer (res.end) unless an async onSend hook holds it. Only then wait
+  // for the response to finish: reply.then attaches stream listeners, a cost on every event.
+  if (reply.raw.writableEnded) runAfterResponse(background)
+  else {
     // Also when the client went away first: the event is claimed, so it must still run.
     const start = () => runAfterResponse(background)
     reply.then(start, start)
