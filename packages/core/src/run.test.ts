@@ -275,22 +275,28 @@ describe('close()', () => {
     expect(respond(await deliver(again, event('evt_stuck'))).status).toBe(200)
   })
 
-  it('aborts the signal of a handler that reads it only after the close began, and keeps it in a copy of the context', async () => {
-    let context: HandlerContext | undefined
-    let release: () => void = () => {}
+  /** A receiver whose one event is running (a handler that waits to be released) and its context. */
+  async function runningHandler(id: string) {
+    const held: { context?: HandlerContext; release: () => void } = { release: () => {} }
     const receiver = createReceiver(
       options({
         onDeadLetter: () => {},
         on: {
           '*': (_e, ctx) => {
-            context = ctx
-            return new Promise<void>((resolve) => (release = resolve))
+            held.context = ctx
+            return new Promise<void>((resolve) => (held.release = resolve))
           },
         },
       }),
     )
-    void respond(await deliver(receiver, event('evt_late'))).background?.()
+    void respond(await deliver(receiver, event(id))).background?.()
     await new Promise((resolve) => setTimeout(resolve, 5))
+    return { receiver, held }
+  }
+
+  it('aborts the signal of a handler that reads it only after the close began, and keeps it in a copy of the context', async () => {
+    const { receiver, held } = await runningHandler('evt_late')
+    const { context } = held
     expect(Object.keys(context ?? {})).toEqual(['id', 'type', 'attempt', 'signal'])
     const copied = { ...(context as HandlerContext) }
     expect(copied).toMatchObject({ id: 'evt_late', type: 'order.created', attempt: 1 })
@@ -300,29 +306,16 @@ describe('close()', () => {
     await receiver.close({ timeoutMs: 10 })
     expect(context?.signal.aborted).toBe(true)
     expect(copied.signal.aborted).toBe(true)
-    release()
+    held.release()
   })
 
   it('gives a handler that never read its signal an aborted one when it reads it after the close', async () => {
-    let context: HandlerContext | undefined
-    let release: () => void = () => {}
-    const receiver = createReceiver(
-      options({
-        onDeadLetter: () => {},
-        on: {
-          '*': (_e, ctx) => {
-            context = ctx
-            return new Promise<void>((resolve) => (release = resolve))
-          },
-        },
-      }),
-    )
-    void respond(await deliver(receiver, event('evt_unread'))).background?.()
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    const { receiver, held } = await runningHandler('evt_unread')
+    const { context } = held
     await receiver.close({ timeoutMs: 10 })
     expect(context?.signal.aborted).toBe(true)
     expect(String(context?.signal.reason)).toMatch(/closed before the handler finished/)
-    release()
+    held.release()
   })
 
   it('validates timeoutMs', async () => {
