@@ -15,9 +15,15 @@ const alias = [
   { find: /^@hookguard\/core\/(adapter|scheme)$/, replacement: src('core', '$1') },
 ]
 
+// Core's own tests and the senders' conformance tests: they run twice, once per crypto back end.
+const UNIT = ['packages/core/src/**/*.test.ts', 'test/conformance/**/*.test.ts']
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/summary-reporter.ts'],
+    // Two workers: vitest's default is one less than the cores, a single worker on CI's 2-core
+    // machine, while most files spend their time waiting on sockets, child processes and Redis.
+    maxWorkers: 2,
     // Finds or starts the Redis the Redis suites use, or says in one line why they are skipped.
     globalSetup: ['@hookguard/test-kit/redis-setup'],
     projects: [
@@ -26,8 +32,15 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/cli/**'],
+          exclude: [...configDefaults.exclude, 'test/cli/**', ...UNIT],
         },
+      },
+      {
+        // Core's own tests and the senders' conformance tests on node:crypto. In-process unit
+        // tests that restore what they change (timers, spies, env), so they share a worker's
+        // module cache instead of importing core, the senders' SDKs and fast-check again per file.
+        resolve: { alias },
+        test: { name: 'node-crypto', include: UNIT, isolate: false },
       },
       {
         // The hookguard binary as a user installs it: packed, npm-installed, spawned.
@@ -54,8 +67,10 @@ export default defineConfig({
         },
         test: {
           name: 'web-crypto',
-          // Core's own tests and the senders' conformance tests, both on Web Crypto.
-          include: ['packages/core/src/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+          // Core's own tests and the senders' conformance tests, both on Web Crypto; not isolated,
+          // as in node-crypto.
+          include: UNIT,
+          isolate: false,
         },
       },
       {
