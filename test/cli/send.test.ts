@@ -221,6 +221,26 @@ describe('hookguard send --retry, like a real sender', () => {
   })
 })
 
+describe('senders whose events are keyed by their body (Shopify)', () => {
+  const sendShopify = (url: string, extra: string[], stdin?: string) =>
+    hookguard(
+      ['send', url, '--scheme', 'shopify', '--secret', SECRET, '--count', '3', ...extra, '--json'],
+      stdin === undefined ? {} : { stdin },
+    )
+
+  it('warns that one --data body sent --count times is one event, and says nothing without --data', async () => {
+    const { url, server } = await scripted([200])
+    const same = await sendShopify(url, ['--data', '-'], '{"id":"order_1"}')
+    const fresh = await sendShopify(url, [])
+    server.close()
+    expect(same.code, same.stderr).toBe(0)
+    expect(same.stderr).toContain('keyed by their body')
+    expect(JSON.parse(same.stdout).statuses).toEqual({ 200: 3 })
+    expect(fresh.code, fresh.stderr).toBe(0)
+    expect(fresh.stderr).not.toContain('keyed by their body')
+  })
+})
+
 describe('mailgun: the signature travels in the body', () => {
   const check = (body: string) => {
     const { signature } = JSON.parse(body) as {

@@ -1,4 +1,4 @@
-import { type SchemeName, sign } from '@hookguard/core'
+import { type SchemeName, schemes, sign } from '@hookguard/core'
 import { SingleBar } from 'cli-progress'
 import { type DeliveryResult, deliver } from '../deliver.js'
 import { envelope, signedBody, signsInBody } from '../envelope.js'
@@ -144,6 +144,19 @@ export async function sendCommand(
   }
   if (flags.duplicates > flags.count) {
     throw new UsageError('--duplicates cannot exceed --count')
+  }
+  if (
+    data !== undefined &&
+    flags.count > 1 &&
+    schemes[flags.scheme].idempotencyKeyFrom === 'body'
+  ) {
+    // The sender's id is unsigned, so receivers key these events on their body: one --data body
+    // sent N times is one event and N - 1 duplicates, whatever the delivery ids say.
+    io.stderr.write(
+      `hookguard send: --scheme ${flags.scheme} events are keyed by their body, and --data sends the ` +
+        `same body ${flags.count} times: a receiver with a store runs the first and answers the ` +
+        'rest as duplicates. Leave out --data for a new body each time.\n',
+    )
   }
   const now = () => Math.floor(Date.now() / 1000)
   const jobs: Job[] = []
