@@ -41,6 +41,20 @@ describe('runAfterResponse', () => {
       ['[hookguard] BACKGROUND_REJECTED: a background task rejected', 'rejected'],
     ])
   })
+
+  it("starts the work a timer turn later under the platform's waitUntil when one is given", async () => {
+    const kept: Array<Promise<void>> = []
+    const started: string[] = []
+    runAfterResponse(
+      async () => void started.push('work'),
+      (task) => kept.push(task),
+    )
+    expect(kept).toHaveLength(1)
+    await new Promise((resolve) => process.nextTick(resolve))
+    expect(started).toEqual([])
+    await kept[0]
+    expect(started).toEqual(['work'])
+  })
 })
 
 describe('deferBackground', () => {

@@ -7,8 +7,8 @@ function reportRejection(err: unknown): void {
  * so a slow synchronous start cannot delay the acknowledgement. Core's receiver reports its own
  * failures through its `logger` and never rejects; the promise returned here never rejects either
  * (a custom receiver that breaks that contract is reported, not left as an unhandled rejection).
- * Hand it to the platform's `waitUntil` where there is one; without one, `runAfterResponse` is
- * lighter.
+ * Adapters call `runAfterResponse`, which hands it to the platform's `waitUntil` where there is
+ * one.
  *
  * @example
  * if (outcome.background) ctx.waitUntil(deferBackground(outcome.background))
@@ -47,14 +47,20 @@ function start(background: Background): void {
  * meanwhile, and at a few thousand events a second that is megabytes the young-generation
  * collector copies and promotes (measured: 1.1 MB instead of 0.1 MB surviving each scavenge, and
  * twice the collector's time per request). Failures are reported as `deferBackground` reports
- * them. Where a platform ends the work with the request (Workers, serverless), use
- * `deferBackground` under `waitUntil` instead.
+ * them. Where a platform ends the work with the request (Workers, serverless), pass its
+ * `waitUntil`: the work then starts a timer turn later under it (`deferBackground`), which keeps
+ * the platform alive until it settles.
  *
  * @example
  * res.end(body)
  * if (outcome.background) runAfterResponse(outcome.background)
+ * // on Workers: runAfterResponse(outcome.background, (task) => ctx.waitUntil(task))
  */
-export function runAfterResponse(background: () => Promise<void>): void {
-  if (nextTick) nextTick(start, background)
+export function runAfterResponse(
+  background: () => Promise<void>,
+  waitUntil?: (task: Promise<void>) => void,
+): void {
+  if (waitUntil) waitUntil(deferBackground(background))
+  else if (nextTick) nextTick(start, background)
   else setTimeout(start, 0, background)
 }

@@ -1,4 +1,4 @@
-import { deferBackground, type Outcome, runAfterResponse } from '@hookguard/core/adapter'
+import { type Outcome, runAfterResponse } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 
@@ -25,14 +25,11 @@ function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
 }
 
 /**
- * Starts the receiver's background work once the response is on its way: a timer turn later, so a
- * slow synchronous start cannot delay the acknowledgement, and under `waitUntil` where it exists so
- * Workers keep the isolate alive until it settles.
+ * Starts the receiver's background work once the response is on its way, under `waitUntil` where
+ * the runtime has one, so Workers keep the isolate alive until it settles (see `runAfterResponse`).
  */
 export function startBackground(c: Context, background: () => Promise<void>): void {
-  const keepAlive = waitUntil(c)
-  if (keepAlive) keepAlive(deferBackground(background))
-  else runAfterResponse(background)
+  runAfterResponse(background, waitUntil(c))
 }
 
 /** Sends a `respond` outcome: its status, headers and JSON body, then starts its background work. */

@@ -1,4 +1,4 @@
-import { deferBackground, runAfterResponse } from '@hookguard/core/adapter'
+import { runAfterResponse } from '@hookguard/core/adapter'
 
 /** The part of a Workers `ExecutionContext` (or any platform context) that keeps work alive. */
 interface WaitUntilContext {
@@ -14,10 +14,9 @@ function hasWaitUntil(context: unknown): context is WaitUntilContext {
 }
 
 /**
- * Starts `ack: 'before'` work once the response is on its way: a timer turn later, so a slow
- * synchronous start cannot delay the acknowledgement, and under the platform's `waitUntil` where
- * there is one, so a Worker or a serverless function stays alive until the work settles.
- * Elsewhere (Node, Bun, Deno servers) the process simply keeps running it.
+ * Starts `ack: 'before'` work once the response is on its way, under the platform's `waitUntil`
+ * where there is one, so a Worker or a serverless function stays alive until the work settles.
+ * Elsewhere (Node, Bun, Deno servers) the process simply keeps running it (see `runAfterResponse`).
  */
 export function startBackground(
   background: () => Promise<void>,
@@ -25,7 +24,8 @@ export function startBackground(
   context: unknown,
 ): void {
   // Called as a method: workerd refuses a detached `waitUntil` ("Illegal invocation").
-  if (waitUntil) waitUntil(deferBackground(background))
-  else if (hasWaitUntil(context)) context.waitUntil(deferBackground(background))
-  else runAfterResponse(background)
+  const keepAlive =
+    waitUntil ??
+    (hasWaitUntil(context) ? (task: Promise<void>) => context.waitUntil(task) : undefined)
+  runAfterResponse(background, keepAlive)
 }
