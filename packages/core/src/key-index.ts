@@ -30,13 +30,7 @@ export class KeyIndex {
 
   constructor(keyAt: (slot: number) => string | undefined) {
     this.#keyAt = keyAt
-    const seed = crypto.randomBytes(4)
-    this.#seed =
-      ((seed[0] as number) |
-        ((seed[1] as number) << 8) |
-        ((seed[2] as number) << 16) |
-        ((seed[3] as number) << 24)) >>>
-      0
+    this.#seed = new DataView(crypto.randomBytes(4).buffer).getUint32(0)
   }
 
   /** Keys held. */
