@@ -2,8 +2,8 @@ import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import { BODY, EVENT, MiB, signHookguard } from '@hookguard/test-kit'
-import { Hono } from 'hono'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Context, Hono } from 'hono'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { webhook } from './webhook.js'
 
 // Real sockets and the real clock: requests are signed at the current time.
@@ -129,5 +129,32 @@ describe('webhook() on @hono/node-server, over a socket', () => {
     expect(JSON.parse(result.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     expect(result.sent).toBeGreaterThan(MiB)
     await healthy()
+  })
+
+  it('runs on handlers after the answer without reading c.executionCtx (it throws on Node)', async () => {
+    const ran: string[] = []
+    const app = new Hono()
+    app.post(
+      '/webhooks',
+      webhook<typeof EVENT>({ secret: SECRET, on: { '*': (e) => void ran.push(e.id) } }),
+    )
+    const processing = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
+    })
+    const getter = vi.spyOn(Context.prototype, 'executionCtx', 'get')
+    try {
+      const { port } = processing.address() as AddressInfo
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks`, {
+        method: 'POST',
+        body: BODY,
+        headers: signHookguard(BODY, { secret: SECRET, timestamp: now() }),
+      })
+      expect(response.status).toBe(200)
+      await vi.waitFor(() => expect(ran).toEqual(['evt_1']))
+      expect(getter).not.toHaveBeenCalled()
+    } finally {
+      getter.mockRestore()
+      await new Promise((resolve) => processing.close(resolve))
+    }
   })
 })

@@ -7,11 +7,22 @@ type Respond = Extract<Outcome, { action: 'respond' }>
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
 
 /**
- * The `waitUntil` of the request, where the runtime has one. Hono's getter throws outside Workers
- * (on Node, every request): with no stack trace to capture, that throw costs about 1 µs instead
- * of about 20.
+ * `c.env` as @hono/node-server fills it (its documented `HttpBindings`): a long-lived Node server,
+ * which runs background work without `waitUntil` and never passes an execution context.
+ */
+function onNodeServer(env: unknown): boolean {
+  const bindings = env as { incoming?: unknown; outgoing?: unknown } | undefined
+  return typeof bindings?.incoming === 'object' && typeof bindings.outgoing === 'object'
+}
+
+/**
+ * The `waitUntil` of the request, where the runtime has one. Hono's getter throws when there is
+ * none; on @hono/node-server it is not read at all (measured under load: the throw was 2 to 3 %
+ * of the server's CPU per event). Elsewhere (Bun, Deno) the throw captures no stack trace: about
+ * 1 µs instead of about 20.
  */
 function waitUntil(c: Context): ((task: Promise<unknown>) => void) | undefined {
+  if (onNodeServer(c.env)) return undefined
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
   try {
