@@ -25,7 +25,7 @@ export interface Budget {
   microMs: number
   /** Seconds per autocannon run. */
   httpSeconds: number
-  /** Seconds per autocannon run in the processing group (five servers, so shorter runs). */
+  /** Seconds of load per route in the processing group, in alternating slices. */
   processingSeconds: number
   /** Seconds per Redis run. */
   redisSeconds: number
@@ -40,7 +40,7 @@ export function budget(smoke: boolean): Budget {
         rounds: 1,
         microMs: 20,
         httpSeconds: 0.5,
-        processingSeconds: 0.5,
+        processingSeconds: 0.3,
         redisSeconds: 0.5,
         memoryEvents: 100_000,
       }
@@ -49,7 +49,7 @@ export function budget(smoke: boolean): Budget {
         rounds: 7,
         microMs: 400,
         httpSeconds: 5,
-        processingSeconds: 3,
+        processingSeconds: 15,
         redisSeconds: 3,
         memoryEvents: 1_000_000,
       }
@@ -104,6 +104,14 @@ export interface Ratio {
 export function pairedRatio(subject: readonly number[], baseline: readonly number[]): Ratio {
   const ratios = subject.map((value, i) => value / (baseline[i] as number))
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) }
+}
+
+/** Many paired ratios: their median, and the middle half of them (quartiles) as min and max. */
+export function quartileRatio(subject: readonly number[], baseline: readonly number[]): Ratio {
+  const ratios = subject.map((value, i) => value / (baseline[i] as number)).sort((a, b) => a - b)
+  const at = (q: number) =>
+    ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))] as number
+  return { median: median(ratios), min: at(0.25), max: at(0.75) }
 }
 
 /** `subject`'s time over `baseline`'s, per round. */

@@ -1,0 +1,86 @@
+import type { ChildProcess } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
+import autocannon from 'autocannon'
+import { CONNECTIONS, serverCpu } from './load.js'
+
+/** One slice of load on one route: what the server answered and the CPU it spent. */
+export interface Slice {
+  rps: number
+  /** Server CPU (user + system) per answered request, in microseconds. */
+  cpu: number
+}
+
+export interface SliceRun<R extends string> {
+  port: number
+  child: ChildProcess
+  /** The two routes to compare; slices alternate between them, the first one first. */
+  routes: readonly [R, R]
+  /** A request body and headers for `route` (called once per request). */
+  request(route: R): { body: string; headers: Record<string, string> }
+  sliceMs: number
+  /** Slices per route, after one warm-up slice each. */
+  slices: number
+}
+
+/**
+ * One autocannon run whose requests switch between two routes every `sliceMs`, with the server's
+ * CPU read at every switch: the two routes are measured in alternating slices a fraction of a
+ * second apart, so a neighbour's load on a shared machine (which moves a server's speed by 2x
+ * over seconds) falls on both alike, and slice i of one route pairs with slice i of the other.
+ * A request still in flight at a switch counts in the next slice (at most `CONNECTIONS` of the
+ * thousands in a slice). Anything but a 200 throws.
+ */
+export async function pairedSlices<R extends string>(
+  run: SliceRun<R>,
+): Promise<Record<R, Slice[]>> {
+  const [first, second] = run.routes
+  let route = first
+  let answered = 0
+  let refused = 0
+  let finished!: (error: Error | null) => void
+  const done = new Promise<void>((resolve, reject) => {
+    finished = (error) => (error ? reject(error) : resolve())
+  })
+  // The callback form returns the running instance (the promise form would hide it).
+  const instance = autocannon(
+    {
+      url: `http://127.0.0.1:${run.port}`,
+      connections: CONNECTIONS,
+      pipelining: 1,
+      // Stopped once the last slice ends; the duration is only a bound.
+      duration: ((run.slices + 1) * 2 * run.sliceMs) / 1000 + 30,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (request) => ({ ...request, path: `/${route}`, ...run.request(route) }),
+        },
+      ],
+    },
+    (error) => finished(error),
+  )
+  instance.on('response', (_client, status) => {
+    if (status === 200) answered++
+    else refused++
+  })
+  const slices = { [first]: [], [second]: [] } as unknown as Record<R, Slice[]>
+  try {
+    for (let i = 0; i < (run.slices + 1) * 2; i++) {
+      route = i % 2 === 0 ? first : second
+      const cpuBefore = await serverCpu(run.child)
+      const answeredBefore = answered
+      const started = performance.now()
+      await sleep(run.sliceMs)
+      const cpu = (await serverCpu(run.child)) - cpuBefore
+      const count = answered - answeredBefore
+      const seconds = (performance.now() - started) / 1000
+      if (refused > 0) throw new Error(`${route}: ${refused} answers other than 200`)
+      if (count === 0) throw new Error(`${route}: no answer in a ${run.sliceMs} ms slice`)
+      // The first slice of each route warms it up.
+      if (i >= 2) slices[route].push({ rps: count / seconds, cpu: cpu / count })
+    }
+  } finally {
+    instance.stop()
+    await done
+  }
+  return slices
+}
