@@ -5,7 +5,7 @@ import { PRINT_BYTES, samePrint, writePrint } from './memory-prints.js'
 import { SlotQueue } from './slot-queue.js'
 import type { BeginResult, IdempotencyStore } from './store.js'
 
-/** The in-memory store's default bound: about 15 MiB at ~155 bytes per key (64 of heap). */
+/** The in-memory store's default bound: about 16 MiB at ~160 bytes per key (64 of heap). */
 export const DEFAULT_MAX_ENTRIES = 100_000
 
 /** Options of the in-memory store. */
@@ -63,6 +63,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #tokens: Array<string | undefined> = []
   /** The position of the slot's latest item in `#queue`: its older items are stale. */
   #queuedAt = new Float64Array(0)
+  /** The key's hash in `#index`: evicting a slot never reads its key string again (a cache miss). */
+  #hashes = new Int32Array(0)
   /** Fingerprints as their 32 bytes, for the 64-hex-digit ones the processor makes. */
   #prints = new Uint8Array(0)
   /** Any other fingerprint (a custom caller's), as given. */
@@ -102,19 +104,19 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   #grow(): void {
     const capacity = Math.min(Math.max(1024, this.#capacity * 2), this.#maxEntries)
-    const widen = <T extends Float64Array | Uint8Array>(old: T, next: T): T => {
+    const widen = <T extends Float64Array | Int32Array | Uint8Array>(old: T, next: T): T => {
       next.set(old)
       return next
     }
     this.#expires = widen(this.#expires, new Float64Array(capacity))
     this.#queuedAt = widen(this.#queuedAt, new Float64Array(capacity))
+    this.#hashes = widen(this.#hashes, new Int32Array(capacity))
     this.#prints = widen(this.#prints, new Uint8Array(capacity * PRINT_BYTES))
     this.#capacity = capacity
   }
 
   #delete(slot: number): void {
-    const key = this.#keys[slot] as string
-    this.#index.remove(this.#index.hash(key), slot)
+    this.#index.remove(this.#hashes[slot] as number, slot)
     this.#keys[slot] = undefined
     if (this.#tokens[slot] !== undefined) {
       this.#processing--
@@ -223,6 +225,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     const slot = this.#allocate()
     const token = `${this.#tokenPrefix}${++this.#claimCount}`
     this.#keys[slot] = key
+    this.#hashes[slot] = hash
     this.#expires[slot] = now + options.leaseMs
     this.#tokens[slot] = token
     if (!writePrint(this.#prints, slot * PRINT_BYTES, options.fingerprint)) {
