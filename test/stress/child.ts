@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import type { FromServer, ServerConfig, ServerStats, ToServer } from './protocol.js'
+import type { FromServer, ServerConfig, ServerStats, ServerTiming, ToServer } from './protocol.js'
 
 /** A server process seen from the driver: its receivers' URLs, their stats, and its faults. */
 export interface ServerProcess {
@@ -9,10 +9,12 @@ export interface ServerProcess {
   faults: string[]
   alive(): boolean
   stats(server: number, reset: boolean): Promise<ServerStats>
+  /** Takes the receiver's own request timing (answer times since the last take). */
+  timing(server: number): Promise<ServerTiming>
   stop(): Promise<void>
 }
 
-const STATS_TIMEOUT_MS = 10_000
+const ANSWER_TIMEOUT_MS = 10_000
 
 /** Forks `server.ts` (under the driver's own loader: tsx) and waits until its receivers listen. */
 export async function startServerProcess(config: ServerConfig): Promise<ServerProcess> {
@@ -22,7 +24,7 @@ export async function startServerProcess(config: ServerConfig): Promise<ServerPr
     { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
   )
   const faults: string[] = []
-  const pending = new Map<number, (stats: ServerStats) => void>()
+  const pending = new Map<number, (answer: ServerStats | ServerTiming) => void>()
   let stopping = false
   let exited = false
   let nonce = 0
@@ -31,6 +33,7 @@ export async function startServerProcess(config: ServerConfig): Promise<ServerPr
       if (message.type === 'ready') resolve(message.urls)
       else if (message.type === 'fault') faults.push(`${message.kind}: ${message.message}`)
       else if (message.type === 'stats') pending.get(message.nonce)?.(message.stats)
+      else if (message.type === 'timing') pending.get(message.nonce)?.(message.timing)
     })
     child.on('exit', (code, signal) => {
       exited = true
@@ -39,26 +42,29 @@ export async function startServerProcess(config: ServerConfig): Promise<ServerPr
     })
   })
   const urls = await ready
+
+  /** Sends `message` and waits for the answer carrying its nonce. */
+  function ask<T extends ServerStats | ServerTiming>(message: ToServer): Promise<T> {
+    return new Promise((resolve, reject) => {
+      if (exited) return reject(new Error('the server process is gone'))
+      const timer = setTimeout(() => {
+        pending.delete(message.nonce)
+        reject(new Error(`the server process did not answer a ${message.type} request within 10 s`))
+      }, ANSWER_TIMEOUT_MS)
+      pending.set(message.nonce, (answer) => {
+        clearTimeout(timer)
+        pending.delete(message.nonce)
+        resolve(answer as T)
+      })
+      child.send(message)
+    })
+  }
   return {
     urls,
     faults,
     alive: () => !exited,
-    stats(server, reset) {
-      const id = ++nonce
-      return new Promise((resolve, reject) => {
-        if (exited) return reject(new Error('the server process is gone'))
-        const timer = setTimeout(() => {
-          pending.delete(id)
-          reject(new Error('the server process did not answer a stats request within 10 s'))
-        }, STATS_TIMEOUT_MS)
-        pending.set(id, (stats) => {
-          clearTimeout(timer)
-          pending.delete(id)
-          resolve(stats)
-        })
-        child.send({ type: 'stats', nonce: id, server, reset } satisfies ToServer)
-      })
-    },
+    stats: (server, reset) => ask({ type: 'stats', nonce: ++nonce, server, reset }),
+    timing: (server) => ask({ type: 'timing', nonce: ++nonce, server }),
     async stop() {
       stopping = true
       if (exited) return

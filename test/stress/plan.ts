@@ -6,8 +6,11 @@ export interface Plan {
   name: 'full' | 'short'
   /** Mutated requests per receiver, and how many are in flight at once. */
   fuzz: { requests: number; concurrency: number }
-  /** Slow connections held open at once, and valid requests timed before and during them. */
-  slow: { connections: number; valid: number }
+  /**
+   * Slow connections held open at once; per round, valid requests timed alone and then while they
+   * are held (the two pooled over `rounds`), after `warmup` untimed ones.
+   */
+  slow: { connections: number; valid: number; rounds: number; warmup: number }
   oversized: {
     sizes: number[]
     clients: Client[]
@@ -33,7 +36,7 @@ export interface Plan {
 export const FULL: Plan = {
   name: 'full',
   fuzz: { requests: 3000, concurrency: 16 },
-  slow: { connections: 300, valid: 200 },
+  slow: { connections: 300, valid: 300, rounds: 3, warmup: 100 },
   oversized: {
     sizes: [2 * MiB, 50 * MiB],
     clients: ['send-then-read', 'node:http', 'fetch', 'curl'],
@@ -48,7 +51,7 @@ export const FULL: Plan = {
 export const SHORT: Plan = {
   name: 'short',
   fuzz: { requests: 150, concurrency: 16 },
-  slow: { connections: 30, valid: 30 },
+  slow: { connections: 30, valid: 30, rounds: 1, warmup: 10 },
   oversized: {
     sizes: [2 * MiB, 50 * MiB],
     clients: ['send-then-read', 'node:http', 'fetch'],

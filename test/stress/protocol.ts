@@ -43,9 +43,20 @@ export interface ServerStats {
   polluted: boolean
 }
 
-export type ToServer = { type: 'stats'; nonce: number; server: number; reset: boolean }
+/** One receiver's requests as its own process timed them (see `server-timing.ts`). */
+export interface ServerTiming {
+  /** Requests whose headers were parsed and whose answer has not finished (a slow body's, say). */
+  open: number
+  /** Milliseconds from headers parsed to answer finished, per 2xx answer since the last take. */
+  answerMs: number[]
+}
+
+export type ToServer =
+  | { type: 'stats'; nonce: number; server: number; reset: boolean }
+  | { type: 'timing'; nonce: number; server: number }
 
 export type FromServer =
   | { type: 'ready'; urls: string[] }
   | { type: 'stats'; nonce: number; stats: ServerStats }
+  | { type: 'timing'; nonce: number; timing: ServerTiming }
   | { type: 'fault'; kind: 'unhandledRejection' | 'uncaughtException'; message: string }

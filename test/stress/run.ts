@@ -142,6 +142,7 @@ async function runRow(server: ServerProcess, index: number, row: Row): Promise<v
       label: `${row.adapter}-${row.store}-${row.scenario}-${seed}`,
       files,
       bodies,
+      serverTiming: () => server.timing(index),
     }
     row.tally = await SCENARIOS[row.scenario as ScenarioName](ctx)
     const after = await settle(server, index)

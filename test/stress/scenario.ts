@@ -1,4 +1,5 @@
 import type { Plan } from './plan.js'
+import type { ServerTiming } from './protocol.js'
 
 /** What a scenario gets: one receiver's URL (`POST /webhooks`) and the run's settings. */
 export interface ScenarioContext {
@@ -11,4 +12,6 @@ export interface ScenarioContext {
   /** Local files holding the oversized bodies, for curl. */
   files: Map<number, string>
   bodies: Map<number, Buffer>
+  /** The receiver's own request timing, from its process (answer times since the last take). */
+  serverTiming: () => Promise<ServerTiming>
 }

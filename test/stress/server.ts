@@ -10,6 +10,7 @@ import { RedisIdempotencyStore } from '@hookguard/redis'
 import { Redis } from 'ioredis'
 import { allAdapters } from '../support/adapters.js'
 import type { FromServer, ServerConfig, ServerSpec, ServerStats, ToServer } from './protocol.js'
+import { takeTiming, watchRequests } from './server-timing.js'
 
 const config = JSON.parse(process.argv[2] ?? '{}') as ServerConfig
 const send = (message: FromServer) => process.send?.(message)
@@ -59,6 +60,8 @@ function countingLogger(counters: () => Counters): Logger {
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') }
 }
 
+watchRequests()
+
 const redis = config.servers.some((s) => s.store === 'redis')
   ? new Redis(config.redisUrl ?? '', { maxRetriesPerRequest: 1 })
   : undefined
@@ -100,6 +103,7 @@ async function start(spec: ServerSpec) {
   const app = await entry[1](options, config.secret)
   return {
     url: app.url,
+    port: Number(new URL(app.url).port),
     stats(reset: boolean): ServerStats {
       const c = counters
       if (reset) counters = fresh()
@@ -119,8 +123,12 @@ async function start(spec: ServerSpec) {
 
 const servers = await Promise.all(config.servers.map(start))
 process.on('message', (message: ToServer) => {
-  if (message.type !== 'stats') return
   const server = servers[message.server]
-  if (server) send({ type: 'stats', nonce: message.nonce, stats: server.stats(message.reset) })
+  if (!server) return
+  if (message.type === 'stats') {
+    send({ type: 'stats', nonce: message.nonce, stats: server.stats(message.reset) })
+  } else {
+    send({ type: 'timing', nonce: message.nonce, timing: takeTiming(server.port) })
+  }
 })
 send({ type: 'ready', urls: servers.map((s) => s.url) })

@@ -10,6 +10,14 @@ export interface SlowRead {
   closedAfterMs: number
 }
 
+/** How a slow client trickles, and who hears that it started. */
+export interface SlowClientOptions {
+  /** One body byte every `everyMs` (default 100 ms). */
+  everyMs?: number
+  /** Called once the headers and the first body byte are written. */
+  onSending?: () => void
+}
+
 /**
  * A client that declares a 1 KiB body and sends one byte of it every `everyMs` (default 100 ms)
  * until the server gives up on it (a body deadline) and closes: the slow client of a webhook
@@ -19,7 +27,8 @@ export interface SlowRead {
  * const read = await slowClient(`${app.url}/webhooks`)
  * expect([read.status, read.code]).toEqual(['408', 'BODY_TIMEOUT'])
  */
-export function slowClient(url: string, everyMs = 100): Promise<SlowRead> {
+export function slowClient(url: string, options: SlowClientOptions = {}): Promise<SlowRead> {
+  const { everyMs = 100, onSending } = options
   const { hostname, port, pathname } = new URL(url)
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname)
@@ -49,6 +58,7 @@ export function slowClient(url: string, everyMs = 100): Promise<SlowRead> {
       timer = setInterval(() => {
         if (!socket.destroyed) socket.write(' ')
       }, everyMs)
+      onSending?.()
     })
   })
 }
