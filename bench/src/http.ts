@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process'
 import { sign } from '@hookguard/core'
-import type autocannon from 'autocannon'
 import { eventBody, kib, secrets, signedHeaders } from './fixtures.js'
 import type { Framework } from './http-servers.js'
-import { CONNECTIONS, startServer as forkServer, type Load, measureLoad } from './load.js'
-import { type Budget, median, pairedRatio } from './measure.js'
+import { CONNECTIONS, startServer as forkServer } from './load.js'
+import { type Budget, median, quartileRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
+import { pairedSlices, sliceMethod, sliceMs, slicesPerRoute } from './slices.js'
 
 const TARGET = 0.95
 const BODY_BYTES = 1024
@@ -43,8 +42,10 @@ function startServer(framework: Framework, scheme: Scheme) {
 }
 
 /** Distinct events signed now, so every run's timestamps are fresh (300 s tolerance). */
-async function signedPool(path: string, scheme: Scheme): Promise<autocannon.Request[]> {
-  const requests: autocannon.Request[] = []
+async function signedPool(
+  scheme: Scheme,
+): Promise<Array<{ body: string; headers: Record<string, string> }>> {
+  const requests: Array<{ body: string; headers: Record<string, string> }> = []
   for (let i = 0; i < POOL; i++) {
     const body = eventBody(BODY_BYTES, `evt_${i}`)
     const headers =
@@ -55,20 +56,9 @@ async function signedPool(path: string, scheme: Scheme): Promise<autocannon.Requ
             ...(await sign({ scheme, payload: body, secret: secrets.github, id: `delivery-${i}` })),
           }
         : await signedHeaders(body)
-    requests.push({ method: 'POST', path, headers, body })
+    requests.push({ headers, body: body.toString() })
   }
   return requests
-}
-
-async function load(
-  child: ChildProcess,
-  port: number,
-  route: Route,
-  seconds: number,
-  scheme: Scheme,
-): Promise<Load> {
-  const requests = await signedPool(`/${route}`, scheme)
-  return measureLoad({ port, requests, seconds, label: route, child })
 }
 
 /** Group 4: requests per second through each adapter and a hand-written route on the same server. */
@@ -79,33 +69,35 @@ export async function benchHttp(budget: Budget, only?: string): Promise<Section>
   for (const { name, label, baseline, scheme = 'hookguard', target = TARGET } of servers) {
     const { child, port } = await startServer(name, scheme)
     try {
-      const seconds = budget.httpSeconds
-      // Warm both routes up (JIT, connection pools) before anything counts; smoke only checks
-      // that every route answers.
-      if (!budget.smoke)
-        for (const route of ROUTES) await load(child, port, route, seconds / 2, scheme)
-      const rps: Record<Route, number[]> = { hookguard: [], baseline: [] }
-      const cpu: Record<Route, number[]> = { hookguard: [], baseline: [] }
-      for (let round = 0; round < budget.rounds; round++) {
-        const order = round % 2 === 0 ? ROUTES : [...ROUTES].reverse()
-        for (const route of order) {
-          const run = await load(child, port, route, seconds, scheme)
-          rps[route].push(run.rps)
-          cpu[route].push(run.cpu)
-        }
+      // Signed once per server: its slices take well under the 300 s timestamp tolerance.
+      const pools = {
+        hookguard: await signedPool(scheme),
+        baseline: await signedPool(scheme),
       }
+      let next = 0
+      const measured = await pairedSlices({
+        port,
+        child,
+        routes: ROUTES,
+        request: (route) =>
+          pools[route][next++ % POOL] as { body: string; headers: Record<string, string> },
+        sliceMs: sliceMs(budget),
+        slices: slicesPerRoute(budget),
+      })
+      const rps = (route: Route) => measured[route].map((slice) => slice.rps)
+      const cpu = (route: Route) => measured[route].map((slice) => slice.cpu)
       notes.push(
-        `${label}: server CPU per request (user + system, median over rounds) ` +
-          `${median(cpu.hookguard).toFixed(0)} µs through hookguard, ` +
-          `${median(cpu.baseline).toFixed(0)} µs hand-written ` +
-          `(${pairedRatio(cpu.hookguard, cpu.baseline).median.toFixed(2)}x).`,
+        `${label}: server CPU per request (user + system, median over slices) ` +
+          `${median(cpu('hookguard')).toFixed(0)} µs through hookguard, ` +
+          `${median(cpu('baseline')).toFixed(0)} µs hand-written ` +
+          `(${quartileRatio(cpu('hookguard'), cpu('baseline')).median.toFixed(2)}x).`,
       )
-      const ratio = pairedRatio(rps.hookguard, rps.baseline)
+      const ratio = quartileRatio(rps('hookguard'), rps('baseline'))
       rows.push({
         case: `${label}, ${kib(BODY_BYTES)}`,
-        hookguard: `${formatCount(median(rps.hookguard))} req/s`,
+        hookguard: `${formatCount(median(rps('hookguard')))} req/s`,
         baseline,
-        baselineValue: `${formatCount(median(rps.baseline))} req/s`,
+        baselineValue: `${formatCount(median(rps('baseline')))} req/s`,
         ratio: formatRatio(ratio, 'req/s'),
         target: `>= ${target}x req/s`,
         met: ratio.median >= target,
@@ -127,13 +119,8 @@ export async function benchHttp(budget: Budget, only?: string): Promise<Section>
       `HMAC, \`timingSafeEqual\` and \`JSON.parse\` steps as group 1, same answer). For GitHub ` +
       `deliveries on node:http the other route is \`@octokit/webhooks\`' \`createNodeMiddleware\` ` +
       `(no event handlers) and both answer its \`200 ok\`; the target there is to be at least as ` +
-      `fast. autocannon: ` +
-      `${CONNECTIONS} connections, no pipelining, ${budget.httpSeconds} s per run, ` +
-      `${POOL} distinct ${kib(BODY_BYTES)} events signed just before each run; a warm-up run ` +
-      `per route, then ${budget.rounds} rounds alternating which route goes first. Requests per ` +
-      `second are 2xx responses over the run's duration (any non-2xx aborts the benchmark); ` +
-      `ratio = median of the per-round ratios. The server's own CPU time per request is ` +
-      `measured around each run too (\`process.cpuUsage()\` in the child).`,
+      `fast. ${POOL} distinct ${kib(BODY_BYTES)} events per route, signed before the server's first ` +
+      `slice. ${sliceMethod(budget)}`,
     rows,
     notes,
   }

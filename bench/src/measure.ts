@@ -25,8 +25,8 @@ export interface Budget {
   microMs: number
   /** Seconds per autocannon run. */
   httpSeconds: number
-  /** Seconds of load per route in the processing group, in alternating slices. */
-  processingSeconds: number
+  /** Seconds of load per route in the HTTP comparisons (groups 4 and 10), in alternating slices. */
+  sliceSeconds: number
   /** Seconds per Redis run. */
   redisSeconds: number
   /** Events through the memory store. */
@@ -40,7 +40,7 @@ export function budget(smoke: boolean): Budget {
         rounds: 1,
         microMs: 20,
         httpSeconds: 0.5,
-        processingSeconds: 0.3,
+        sliceSeconds: 0.3,
         redisSeconds: 0.5,
         memoryEvents: 100_000,
       }
@@ -49,7 +49,7 @@ export function budget(smoke: boolean): Budget {
         rounds: 7,
         microMs: 400,
         httpSeconds: 5,
-        processingSeconds: 15,
+        sliceSeconds: 15,
         redisSeconds: 3,
         memoryEvents: 1_000_000,
       }

@@ -4,7 +4,7 @@ import { CONNECTIONS, startServer as forkServer } from './load.js'
 import { type Budget, median, quartileRatio } from './measure.js'
 import type { ProcessingFramework } from './processing-servers.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
-import { pairedSlices } from './slices.js'
+import { pairedSlices, sliceMethod, sliceMs, slicesPerRoute } from './slices.js'
 
 const TARGET = 0.9
 const BODY_BYTES = 1024
@@ -42,9 +42,6 @@ const run = randomBytes(4).toString('hex')
 /** A new event (a new id) for every request. */
 const newEvent = () => signedEvent(`evt_${run}_${String(next++).padStart(ID_LENGTH - 13, '0')}`)
 
-/** Slice length: long enough for thousands of requests, short enough to move with the machine. */
-const sliceMs = (budget: Budget) => (budget.smoke ? 100 : 250)
-
 /**
  * In-process processing (`on` handlers, MemoryIdempotencyStore, `ack: 'before'`) against the same
  * adapter's verify-only route, over HTTP, per adapter.
@@ -53,7 +50,6 @@ export async function benchProcessingHttp(budget: Budget, only?: string): Promis
   const rows: Row[] = []
   const notes: string[] = []
   const adapters = ADAPTERS.filter(({ label }) => only === undefined || label.includes(only))
-  const slices = Math.max(1, Math.round((budget.processingSeconds * 1000) / sliceMs(budget)))
   for (const { name, label } of adapters) {
     const { child, port } = await startServer(name)
     try {
@@ -63,7 +59,7 @@ export async function benchProcessingHttp(budget: Budget, only?: string): Promis
         routes: ROUTES,
         request: newEvent,
         sliceMs: sliceMs(budget),
-        slices,
+        slices: slicesPerRoute(budget),
       })
       const rps = (route: Route) => measured[route].map((slice) => slice.rps)
       const cpu = (route: Route) => measured[route].map((slice) => slice.cpu)
@@ -93,15 +89,8 @@ export async function benchProcessingHttp(budget: Budget, only?: string): Promis
       "route's own handler answers `{ received, id }`) and the same adapter with `on: { '*': " +
       '() => {} }` and a `MemoryIdempotencyStore` (default `ack: ' +
       "'before'`: claim, answer 200 `{ received: true }`, then run the handler and complete). " +
-      `One autocannon run in the parent, ${CONNECTIONS} connections, no pipelining, a ${kib(BODY_BYTES)} ` +
-      'event with a new id signed for every request (so every processed request is a new ' +
-      `event, never a duplicate), its requests switching route every ${sliceMs(budget)} ms: ` +
-      `${slices} slice(s) per route after a warm-up slice each, the server's CPU ` +
-      '(`process.cpuUsage()` in the child) read at every switch. Slices a fraction of a second ' +
-      'apart see the same neighbours on a shared machine, which move a server by up to 2x over ' +
-      'seconds (whole runs of a few seconds each spread this ratio over 0.55–1.16). Ratio = median ' +
-      'over the pairs of adjacent slices, with the middle half of the pairs in brackets; any ' +
-      'answer other than 200 aborts the benchmark.',
+      'A new event with a new id signed for every request (so every processed request is a new ' +
+      `event, never a duplicate), ${kib(BODY_BYTES)} each. ${sliceMethod(budget)}`,
     rows,
     notes,
   }

@@ -105,7 +105,7 @@ const settings = budget(smoke)
 if (rounds !== undefined) settings.rounds = rounds
 if (seconds !== undefined) {
   settings.httpSeconds = seconds
-  settings.processingSeconds = seconds
+  settings.sliceSeconds = seconds
 }
 const about = machine()
 console.log(

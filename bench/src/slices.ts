@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { CONNECTIONS, serverCpu } from './load.js'
+import type { Budget } from './measure.js'
 
 /** One slice of load on one route: what the server answered and the CPU it spent. */
 export interface Slice {
@@ -83,4 +84,23 @@ export async function pairedSlices<R extends string>(
     await done
   }
   return slices
+}
+
+/** Slice length: long enough for thousands of requests, short enough to move with the machine. */
+export const sliceMs = (budget: Budget): number => (budget.smoke ? 100 : 250)
+
+export const slicesPerRoute = (budget: Budget): number =>
+  Math.max(1, Math.round((budget.sliceSeconds * 1000) / sliceMs(budget)))
+
+/** How `pairedSlices` measures, for a group's method paragraph. */
+export function sliceMethod(budget: Budget): string {
+  return (
+    `One autocannon run in the parent, ${CONNECTIONS} connections, no pipelining, its requests ` +
+    `switching route every ${sliceMs(budget)} ms: ${slicesPerRoute(budget)} slice(s) per route ` +
+    "after a warm-up slice each, the server's CPU (`process.cpuUsage()` in the child) read at " +
+    'every switch. Slices a fraction of a second apart see the same neighbours on a shared ' +
+    'machine, which move a server by up to 2x over seconds (runs of a few seconds each spread ' +
+    'these ratios over 0.55–1.56). Ratio = median over the pairs of adjacent slices, with the ' +
+    'middle half of the pairs in brackets; any answer other than 200 aborts the benchmark.'
+  )
 }
