@@ -5,7 +5,7 @@ import { PRINT_BYTES, samePrint, writePrint } from './memory-prints.js'
 import { SlotQueue } from './slot-queue.js'
 import type { BeginResult, IdempotencyStore } from './store.js'
 
-/** The in-memory store's default bound: about 16 MiB at ~160 bytes per key (64 of heap). */
+/** The in-memory store's default bound: about 16 MiB at ~158 bytes per key (64 of heap). */
 export const DEFAULT_MAX_ENTRIES = 100_000
 
 /** Options of the in-memory store. */
