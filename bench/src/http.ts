@@ -1,10 +1,10 @@
 import { sign } from '@hookguard/core'
 import { eventBody, kib, secrets, signedHeaders } from './fixtures.js'
 import type { Framework } from './http-servers.js'
-import { CONNECTIONS, startServer as forkServer } from './load.js'
+import { startServer as forkServer } from './load.js'
 import { type Budget, median, quartileRatio } from './measure.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
-import { pairedSlices, sliceMethod, sliceMs, slicesPerRoute } from './slices.js'
+import { pairedSlices, sliceMethod } from './slices.js'
 
 const TARGET = 0.95
 const BODY_BYTES = 1024
@@ -34,7 +34,6 @@ const FRAMEWORKS: Array<{
   },
 ]
 const ROUTES = ['hookguard', 'baseline'] as const
-type Route = (typeof ROUTES)[number]
 
 function startServer(framework: Framework, scheme: Scheme) {
   const script = new URL('./http-servers.ts', import.meta.url)
@@ -81,23 +80,21 @@ export async function benchHttp(budget: Budget, only?: string): Promise<Section>
         routes: ROUTES,
         request: (route) =>
           pools[route][next++ % POOL] as { body: string; headers: Record<string, string> },
-        sliceMs: sliceMs(budget),
-        slices: slicesPerRoute(budget),
+        budget,
       })
-      const rps = (route: Route) => measured[route].map((slice) => slice.rps)
-      const cpu = (route: Route) => measured[route].map((slice) => slice.cpu)
+      const { hookguard: ours, baseline: theirs } = measured
       notes.push(
         `${label}: server CPU per request (user + system, median over slices) ` +
-          `${median(cpu('hookguard')).toFixed(0)} µs through hookguard, ` +
-          `${median(cpu('baseline')).toFixed(0)} µs hand-written ` +
-          `(${quartileRatio(cpu('hookguard'), cpu('baseline')).median.toFixed(2)}x).`,
+          `${median(ours.cpu).toFixed(0)} µs through hookguard, ` +
+          `${median(theirs.cpu).toFixed(0)} µs hand-written ` +
+          `(${quartileRatio(ours.cpu, theirs.cpu).median.toFixed(2)}x).`,
       )
-      const ratio = quartileRatio(rps('hookguard'), rps('baseline'))
+      const ratio = quartileRatio(ours.rps, theirs.rps)
       rows.push({
         case: `${label}, ${kib(BODY_BYTES)}`,
-        hookguard: `${formatCount(median(rps('hookguard')))} req/s`,
+        hookguard: `${formatCount(median(ours.rps))} req/s`,
         baseline,
-        baselineValue: `${formatCount(median(rps('baseline')))} req/s`,
+        baselineValue: `${formatCount(median(theirs.rps))} req/s`,
         ratio: formatRatio(ratio, 'req/s'),
         target: `>= ${target}x req/s`,
         met: ratio.median >= target,

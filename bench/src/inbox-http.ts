@@ -40,7 +40,7 @@ async function load(port: number, route: Route, seconds: number): Promise<number
       }),
     },
   ]
-  return (await measureLoad({ port, requests, seconds, label: route })).rps
+  return measureLoad({ port, requests, seconds, label: route })
 }
 
 async function deleteKeys(redis: Redis, pattern: string): Promise<void> {

@@ -32,26 +32,17 @@ export async function serverCpu(child: ChildProcess): Promise<number> {
   return cpu.user + cpu.system
 }
 
-export interface Load {
-  rps: number
-  /** Server CPU time per request, in microseconds (NaN without the server's process). */
-  cpu: number
-}
-
 /**
- * One autocannon run of `seconds` against the server on `port`. Anything but 200s throws: such a
- * run measured something else (a duplicate, a 409, a 503, a refused signature). With the server's
- * `child` process, the CPU it spent per request is measured too (steadier than req/s on a shared
- * machine).
+ * One autocannon run of `seconds` against the server on `port`; its 2xx answers per second.
+ * Anything but 200s throws: such a run measured something else (a duplicate, a 409, a 503, a
+ * refused signature).
  */
 export async function measureLoad(run: {
   port: number
   requests: autocannon.Request[]
   seconds: number
   label: string
-  child?: ChildProcess
-}): Promise<Load> {
-  const cpuBefore = run.child ? await serverCpu(run.child) : 0
+}): Promise<number> {
   const result = await autocannon({
     url: `http://127.0.0.1:${run.port}`,
     connections: CONNECTIONS,
@@ -59,11 +50,10 @@ export async function measureLoad(run: {
     duration: run.seconds,
     requests: run.requests,
   })
-  const cpu = run.child ? (await serverCpu(run.child)) - cpuBefore : Number.NaN
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(
       `${run.label}: ${result.non2xx} non-2xx responses and ${result.errors} errors of ${result.requests.total}`,
     )
   }
-  return { rps: result['2xx'] / result.duration, cpu: cpu / result['2xx'] }
+  return result['2xx'] / result.duration
 }

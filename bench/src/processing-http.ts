@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto'
 import { eventBody, kib, secrets, signedNow } from './fixtures.js'
-import { CONNECTIONS, startServer as forkServer } from './load.js'
+import { startServer as forkServer } from './load.js'
 import { type Budget, median, quartileRatio } from './measure.js'
 import type { ProcessingFramework } from './processing-servers.js'
 import { formatCount, formatRatio, type Row, type Section } from './report.js'
-import { pairedSlices, sliceMethod, sliceMs, slicesPerRoute } from './slices.js'
+import { pairedSlices, sliceMethod } from './slices.js'
 
 const TARGET = 0.9
 const BODY_BYTES = 1024
 const ROUTES = ['process', 'verify'] as const
-type Route = (typeof ROUTES)[number]
 const ADAPTERS: Array<{ name: ProcessingFramework; label: string }> = [
   { name: 'express', label: 'Express 5' },
   { name: 'fastify', label: 'Fastify 5' },
@@ -58,25 +57,23 @@ export async function benchProcessingHttp(budget: Budget, only?: string): Promis
         child,
         routes: ROUTES,
         request: newEvent,
-        sliceMs: sliceMs(budget),
-        slices: slicesPerRoute(budget),
+        budget,
       })
-      const rps = (route: Route) => measured[route].map((slice) => slice.rps)
-      const cpu = (route: Route) => measured[route].map((slice) => slice.cpu)
-      const ratio = quartileRatio(rps('process'), rps('verify'))
+      const { process: processing, verify } = measured
+      const ratio = quartileRatio(processing.rps, verify.rps)
       rows.push({
         case: `${label}, ${kib(BODY_BYTES)}, a new id per request`,
-        hookguard: `${formatCount(median(rps('process')))} req/s processing`,
+        hookguard: `${formatCount(median(processing.rps))} req/s processing`,
         baseline: 'same adapter, verify only',
-        baselineValue: `${formatCount(median(rps('verify')))} req/s`,
+        baselineValue: `${formatCount(median(verify.rps))} req/s`,
         ratio: formatRatio(ratio, 'req/s'),
         target: `>= ${TARGET}x req/s`,
         met: ratio.median >= TARGET,
       })
       notes.push(
         `${label}: server CPU per request (user + system, median over slices) ` +
-          `${median(cpu('process')).toFixed(0)} µs processing, ${median(cpu('verify')).toFixed(0)} µs ` +
-          `verify only (${quartileRatio(cpu('process'), cpu('verify')).median.toFixed(2)}x).`,
+          `${median(processing.cpu).toFixed(0)} µs processing, ${median(verify.cpu).toFixed(0)} µs ` +
+          `verify only (${quartileRatio(processing.cpu, verify.cpu).median.toFixed(2)}x).`,
       )
     } finally {
       child.kill()

@@ -4,11 +4,11 @@ import autocannon from 'autocannon'
 import { CONNECTIONS, serverCpu } from './load.js'
 import type { Budget } from './measure.js'
 
-/** One slice of load on one route: what the server answered and the CPU it spent. */
-export interface Slice {
-  rps: number
+/** One route's slices, in order: what the server answered and the CPU it spent in each. */
+export interface Slices {
+  rps: number[]
   /** Server CPU (user + system) per answered request, in microseconds. */
-  cpu: number
+  cpu: number[]
 }
 
 export interface SliceRun<R extends string> {
@@ -18,9 +18,8 @@ export interface SliceRun<R extends string> {
   routes: readonly [R, R]
   /** A request body and headers for `route` (called once per request). */
   request(route: R): { body: string; headers: Record<string, string> }
-  sliceMs: number
-  /** Slices per route, after one warm-up slice each. */
-  slices: number
+  /** How long the slices are and how many each route gets (after a warm-up slice each). */
+  budget: Budget
 }
 
 /**
@@ -31,10 +30,10 @@ export interface SliceRun<R extends string> {
  * A request still in flight at a switch counts in the next slice (at most `CONNECTIONS` of the
  * thousands in a slice). Anything but a 200 throws.
  */
-export async function pairedSlices<R extends string>(
-  run: SliceRun<R>,
-): Promise<Record<R, Slice[]>> {
+export async function pairedSlices<R extends string>(run: SliceRun<R>): Promise<Record<R, Slices>> {
   const [first, second] = run.routes
+  const ms = sliceMs(run.budget)
+  const count = slicesPerRoute(run.budget)
   let route = first
   let answered = 0
   let refused = 0
@@ -49,7 +48,7 @@ export async function pairedSlices<R extends string>(
       connections: CONNECTIONS,
       pipelining: 1,
       // Stopped once the last slice ends; the duration is only a bound.
-      duration: ((run.slices + 1) * 2 * run.sliceMs) / 1000 + 30,
+      duration: ((count + 1) * 2 * ms) / 1000 + 30,
       requests: [
         {
           method: 'POST',
@@ -63,21 +62,26 @@ export async function pairedSlices<R extends string>(
     if (status === 200) answered++
     else refused++
   })
-  const slices = { [first]: [], [second]: [] } as unknown as Record<R, Slice[]>
+  const slices = {
+    [first]: { rps: [], cpu: [] },
+    [second]: { rps: [], cpu: [] },
+  } as unknown as Record<R, Slices>
   try {
-    for (let i = 0; i < (run.slices + 1) * 2; i++) {
+    for (let i = 0; i < (count + 1) * 2; i++) {
       route = i % 2 === 0 ? first : second
       const cpuBefore = await serverCpu(run.child)
       const answeredBefore = answered
       const started = performance.now()
-      await sleep(run.sliceMs)
+      await sleep(ms)
       const cpu = (await serverCpu(run.child)) - cpuBefore
-      const count = answered - answeredBefore
+      const answers = answered - answeredBefore
       const seconds = (performance.now() - started) / 1000
       if (refused > 0) throw new Error(`${route}: ${refused} answers other than 200`)
-      if (count === 0) throw new Error(`${route}: no answer in a ${run.sliceMs} ms slice`)
+      if (answers === 0) throw new Error(`${route}: no answer in a ${ms} ms slice`)
       // The first slice of each route warms it up.
-      if (i >= 2) slices[route].push({ rps: count / seconds, cpu: cpu / count })
+      if (i < 2) continue
+      slices[route].rps.push(answers / seconds)
+      slices[route].cpu.push(cpu / answers)
     }
   } finally {
     instance.stop()
@@ -87,9 +91,9 @@ export async function pairedSlices<R extends string>(
 }
 
 /** Slice length: long enough for thousands of requests, short enough to move with the machine. */
-export const sliceMs = (budget: Budget): number => (budget.smoke ? 100 : 250)
+const sliceMs = (budget: Budget): number => (budget.smoke ? 100 : 250)
 
-export const slicesPerRoute = (budget: Budget): number =>
+const slicesPerRoute = (budget: Budget): number =>
   Math.max(1, Math.round((budget.sliceSeconds * 1000) / sliceMs(budget)))
 
 /** How `pairedSlices` measures, for a group's method paragraph. */
