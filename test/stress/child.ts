@@ -49,7 +49,11 @@ export async function startServerProcess(config: ServerConfig): Promise<ServerPr
       if (exited) return reject(new Error('the server process is gone'))
       const timer = setTimeout(() => {
         pending.delete(message.nonce)
-        reject(new Error(`the server process did not answer a ${message.type} request within 10 s`))
+        reject(
+          new Error(
+            `the server process did not answer a ${message.type} request within ${ANSWER_TIMEOUT_MS / 1000} s`,
+          ),
+        )
       }, ANSWER_TIMEOUT_MS)
       pending.set(message.nonce, (answer) => {
         clearTimeout(timer)
