@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import { MiB, SECRET } from '@hookguard/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allAdapters, type RunningApp } from './support/adapters.js'
-import { type Client, type Framing, sendWith } from './support/oversized.js'
+import {
+  type Client,
+  type EndlessClient,
+  type Framing,
+  sendEndless,
+  sendWith,
+} from './support/oversized.js'
 
 // Every adapter's 413 must reach the sender, whatever its client and however it frames the body:
 // core reads an oversized body away (within DRAIN_MAX_BYTES / DRAIN_MAX_MS) before answering, so a
@@ -65,6 +71,29 @@ describe.each(allAdapters)('%s: a 413 the sender reads', (name, start) => {
         )
       }
     }
+  }
+
+  // Past DRAIN_MAX_BYTES nothing more is read: the sender still reads the 413, and the server
+  // closes the connection, so a sender that never stops writing cannot hold it.
+  const ENDLESS: EndlessClient[] = ['fetch', 'keeps-writing']
+  for (const client of ENDLESS) {
+    const n = FULL > 0 ? FULL : 3
+    it(
+      `a chunked body that never ends, ${client}: ${n}/${n} read the 413, and the server closes`,
+      async () => {
+        const failures: string[] = []
+        for (let i = 0; i < n; i++) {
+          const read = await sendEndless(client, `${app.url}/webhooks`)
+          const ok =
+            read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
+          if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
+        }
+        if (FULL > 0)
+          console.log(`413 read: ${name} endless, ${client}: ${n - failures.length}/${n}`)
+        expect(failures).toEqual([])
+      },
+      Math.max(60_000, n * 15_000),
+    )
   }
 
   it('still answers a valid-size request on the same server afterwards', async () => {

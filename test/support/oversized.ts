@@ -115,6 +115,17 @@ export function curlClient(url: string, file: string, framing: Framing): Promise
   })
 }
 
+/** The status and body of an HTTP/1.1 answer read off a plain socket. */
+function rawRead(chunks: Buffer[], error: string | undefined): Read {
+  const text = Buffer.concat(chunks).toString('latin1')
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]
+  return {
+    status: status === undefined ? undefined : Number(status),
+    body: text.slice(text.indexOf('\r\n\r\n') + 4),
+    error,
+  }
+}
+
 /**
  * A sender that reads the answer only once its whole body is sent (as many HTTP client libraries
  * do): over a plain socket, it writes the request, waits until the kernel took every byte, and only
@@ -132,13 +143,7 @@ export function sendThenReadClient(url: string, body: Buffer, framing: Framing):
     })
     socket.pause()
     socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('latin1')
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]
-      resolve({
-        status: status === undefined ? undefined : Number(status),
-        body: text.slice(text.indexOf('\r\n\r\n') + 4),
-        error,
-      })
+      resolve(rawRead(chunks, error))
     })
     const head =
       `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
@@ -159,6 +164,80 @@ export function sendThenReadClient(url: string, body: Buffer, framing: Framing):
       socket.resume()
     })
   })
+}
+
+/** A sender whose chunked body never ends: see `sendEndless`. */
+export type EndlessClient = 'fetch' | 'keeps-writing'
+
+const ENDLESS_CHUNK = 64 * 1024
+
+/**
+ * fetch (undici) uploading a chunked body that never ends, which it reads the answer of while it
+ * writes (and stops writing once the answer is complete).
+ */
+async function endlessFetch(url: string): Promise<Read> {
+  const chunk = new Uint8Array(ENDLESS_CHUNK).fill(0x61)
+  const body = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(chunk) })
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: HEADERS,
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    return { status: response.status, body: await response.text(), error: undefined }
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause
+    return { status: undefined, body: '', error: cause?.code ?? String(error) }
+  } finally {
+    await body.cancel().catch(() => {})
+  }
+}
+
+/**
+ * A sender that never stops: over a plain socket, a chunked body written for as long as the
+ * connection takes it, whatever the answer, while it reads. It resolves once the server closed
+ * the connection, so it also shows that the server does close it.
+ */
+function endlessKeepsWriting(url: string): Promise<Read> {
+  const { hostname, port, pathname } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname)
+    const chunks: Buffer[] = []
+    let error: string | undefined
+    socket.on('data', (data: Buffer) => chunks.push(data))
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      error ??= e.code ?? e.message
+    })
+    socket.on('close', () => {
+      resolve(rawRead(chunks, error))
+    })
+    socket.write(
+      `POST ${pathname} HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
+        'content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n',
+    )
+    const frame = Buffer.concat([
+      Buffer.from(`${ENDLESS_CHUNK.toString(16)}\r\n`),
+      Buffer.alloc(ENDLESS_CHUNK, 0x61),
+      Buffer.from('\r\n'),
+    ])
+    const pump = () => {
+      while (!socket.destroyed && socket.write(frame)) {}
+      if (!socket.destroyed) socket.once('drain', pump)
+    }
+    pump()
+  })
+}
+
+/**
+ * Uploads a chunked body that never ends with `client`: only a server that stops reading it can
+ * answer.
+ *
+ * @example
+ * const read = await sendEndless('fetch', `${url}/webhooks`)
+ */
+export function sendEndless(client: EndlessClient, url: string): Promise<Read> {
+  return client === 'fetch' ? endlessFetch(url) : endlessKeepsWriting(url)
 }
 
 /**

@@ -98,12 +98,11 @@ function declaredTooLarge(declared: string | null | undefined, maxBytes: number)
 /**
  * Reads a Web `ReadableStream` body within the limit. Past the limit (or with a declared length
  * over it) it reads the rest away within the drain bounds (see `drain.ts`), never buffering it,
- * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413; past
- * `timeoutMs` it rejects with `BODY_TIMEOUT` and cancels the stream a second later. A refusal that
- * leaves the body unread (a drain bound hit, the deadline) carries the mark that makes
- * `errorResponse` close the connection. A stream that
- * was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream that fails midway (the client
- * went away) is a `RequestAbortedError`.
+ * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 (past the drain
+ * bounds it stops reading and cancels the stream a second later). Past `timeoutMs` it rejects with
+ * `BODY_TIMEOUT`, marked so that `errorResponse` closes the connection, and cancels the stream a
+ * second later. A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream
+ * that fails midway (the client went away) is a `RequestAbortedError`.
  */
 export async function readWebStream(
   stream: ReadableStream<Uint8Array> | null,
@@ -119,8 +118,8 @@ export async function readWebStream(
   }
   const reader = stream.getReader()
   if (declaredTooLarge(options.declaredLength, maxBytes)) {
-    const drained = await drainWebReader(reader)
-    throw drained ? payloadTooLarge(maxBytes) : leaveBodyUnread(payloadTooLarge(maxBytes))
+    await drainWebReader(reader)
+    throw payloadTooLarge(maxBytes)
   }
   const collector = new BodyCollector(maxBytes)
   const deadline = options.timeoutMs === undefined ? undefined : startDeadline(options.timeoutMs)
@@ -136,7 +135,7 @@ export async function readWebStream(
     }
   } catch (error) {
     if (error instanceof WebhookVerificationError && error.code === 'PAYLOAD_TOO_LARGE') {
-      if (!(await drainWebReader(reader))) leaveBodyUnread(error)
+      await drainWebReader(reader)
     } else if (error instanceof WebhookVerificationError && error.code === 'BODY_TIMEOUT') {
       // Cancelling now could close the connection (a Node bridge destroys the request) before the
       // 408 is written: cancel once the answer is out.
@@ -217,20 +216,23 @@ export interface NodeReadableLike {
 
 function ignore(): void {}
 
-/** A refusal of `stream`'s body, marked to close the connection when the body has not ended. */
-function refused(error: unknown, stream: NodeReadableLike): unknown {
-  if (error instanceof WebhookVerificationError && !stream.readableEnded) leaveBodyUnread(error)
-  return error
+/**
+ * Reads the rest of `stream` away within the drain bounds, then rejects with `error`, which stays
+ * unmarked: the body ended, or the client went away, or a bound cut it (the cut destroys the
+ * connection a grace period after the answer instead of `Connection: close`; see `drain.ts`).
+ */
+function drainThenRefuse(stream: NodeReadableLike, error: unknown): Promise<never> {
+  return drainNode(stream).then(() => Promise.reject(error))
 }
 
 /**
  * Reads a Node readable within the limit. Settles on every path (end, error, close, deadline), so
  * a request never hangs here. Past the limit (or with a declared length over it) it reads the rest
  * away within the drain bounds (see `drain.ts`), never buffering it, then rejects with
- * `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 instead of a reset. Past
- * `timeoutMs` it rejects with `BODY_TIMEOUT`. Either way, a refusal made before the body ended
- * carries the mark that makes `errorResponse` answer with `Connection: close` (adapters send its
- * headers); the stream is destroyed a second later if nothing closed it.
+ * `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 instead of a reset; past the drain
+ * bounds the stream is paused and destroyed a second after the refusal. Past `timeoutMs` it
+ * rejects with `BODY_TIMEOUT`, marked so that `errorResponse` answers with `Connection: close`
+ * (adapters send its headers), and the stream is destroyed a second later if nothing closed it.
  *
  * @example
  * const raw = await readNodeStream(req, 1024 * 1024, {
@@ -245,7 +247,7 @@ export function readNodeStream(
 ): Promise<Uint8Array> {
   if (declaredTooLarge(options.declaredLength, maxBytes)) {
     stream.on('error', ignore)
-    return drainNode(stream).then(() => Promise.reject(refused(payloadTooLarge(maxBytes), stream)))
+    return drainThenRefuse(stream, payloadTooLarge(maxBytes))
   }
   return new Promise((resolve, reject) => {
     const collector = new BodyCollector(maxBytes)
@@ -268,7 +270,7 @@ export function readNodeStream(
       } catch (error) {
         settled = true
         if (deadline !== undefined) clearDeadline(deadline)
-        void drainNode(stream).then(() => reject(refused(error, stream)))
+        drainThenRefuse(stream, error).catch(reject)
       }
     }
     function onEnd() {

@@ -5,14 +5,16 @@ import type { NodeReadableLike } from './body.js'
  * Most HTTP clients read the answer only once they have sent the whole body: a server that
  * answers and closes while the body is still arriving leaves them a reset (EPIPE, ECONNRESET)
  * instead of the 413. So the readers drop the rest of the body first (never buffering it), then
- * reject, and the connection stays usable. Past either bound they reject at once, with the mark
- * that makes the answer `Connection: close` (see `unread-body.ts`), and the rest of a body far past
- * the limit is never read.
+ * reject, and the connection stays usable. Past either bound they stop reading and reject at once,
+ * and the rest of a body far past the limit is never read: the stream is destroyed (cancelled)
+ * `CUT_GRACE_MS` later, which ends the connection on Node. The 413 goes out without
+ * `Connection: close`: Node's server closes a socket the moment such an answer is written, so a
+ * sender still uploading would often hit a reset (EPIPE) before it read the 413.
  */
 export const DRAIN_MAX_BYTES = 64 * 1024 * 1024
 export const DRAIN_MAX_MS = 10_000
 
-/** How long a connection the reader gave up on may still take to carry the answer out. */
+/** How long a connection the reader gave up on stays open for its answer to be sent and read. */
 export const CUT_GRACE_MS = 1_000
 
 function unref(timer: ReturnType<typeof setTimeout>): void {
@@ -61,14 +63,13 @@ export function drainNode(stream: NodeReadableLike): Promise<void> {
 }
 
 /**
- * Reads a Web stream's remaining body away within the bounds; resolves `true` once it ended or
- * failed, `false` once a bound was hit (the stream is then cancelled after the grace period:
- * cancelling a Node bridge's stream destroys the connection, which must first carry the answer).
- * Never rejects.
+ * Reads a Web stream's remaining body away within the bounds; resolves once it ended or failed,
+ * or once a bound was hit (the stream is then cancelled after the grace period: cancelling a Node
+ * bridge's stream destroys the connection, which must first carry the answer). Never rejects.
  */
 export async function drainWebReader(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-): Promise<boolean> {
+): Promise<void> {
   let seen = 0
   let timedOut = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -94,5 +95,4 @@ export async function drainWebReader(
     clearTimeout(timer)
   }
   if (timedOut) cutAfterGrace(() => void reader.cancel().catch(() => {}))
-  return !timedOut
 }
