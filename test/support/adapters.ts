@@ -98,10 +98,11 @@ const startWeb: Start = (options, secret) => {
   return new Promise((resolve) => {
     const server = serve(
       {
-        fetch: (request) =>
+        // node-server's bindings go on as the context, as with `serve({ fetch: handler })`.
+        fetch: (request, env) =>
           new URL(request.url).pathname === '/verify-only'
-            ? verifyOnly(request)
-            : processing(request),
+            ? verifyOnly(request, env)
+            : processing(request, env),
         port: 0,
         hostname: '127.0.0.1',
       },

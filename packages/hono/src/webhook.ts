@@ -4,6 +4,7 @@ import {
   createReceiver,
   errorResponse,
   type Outcome,
+  onNodeServer,
   RequestAbortedError,
 } from '@hookguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
@@ -69,7 +70,10 @@ export function webhook<TEvent = unknown>(
     let source: RawBodySource | undefined
     let outcome: Outcome
     try {
-      const body = await readRawBody(c.req, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
+      const body = await readRawBody(c.req, receiver.maxBodyBytes, {
+        timeoutMs: receiver.bodyTimeoutMs,
+        nodeBridge: onNodeServer(c.env),
+      })
       source = body.source
       outcome = await receiver.receive({
         payload: body.bytes,
