@@ -152,7 +152,9 @@ export function resolved(specifier) {
   'bun.js': `import { createFetch, resolved } from './app.js'
 
 const handle = createFetch(process.env.WEBHOOK_SECRET, 'bun ' + Bun.version)
-const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: handle })
+// Bun ends a connection whose request stream was cancelled (a body cut past the drain bound) at
+// its idle timeout, 10 s by default: shorter here, so the test that waits for it stays short.
+const server = Bun.serve({ port: 0, hostname: '127.0.0.1', idleTimeout: 3, fetch: handle })
 console.log(JSON.stringify({ port: server.port, core: resolved('@hookguard/core') }))
 `,
   'deno.js': `import { createFetch, resolved } from './app.js'

@@ -3,9 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sendEndless } from '../support/oversized.js'
 import { run, type Started, startProcess } from './processes.js'
 import { type RuntimeResponse, SECRET, type Send, signedRequestScenario } from './scenario.js'
 
@@ -49,6 +51,28 @@ function overHttp(started: () => Started<ServerInfo>): Send {
   return (path, init) => fetch(`http://127.0.0.1:${started().info.port}${path}`, init)
 }
 
+// Deno ends the connection when the cut stream is cancelled, a second after the 413; Bun at its
+// idleTimeout (3 s in the fixture). Generous for a loaded machine.
+const CUT_CLOSE_BOUND_MS = 10_000
+
+/**
+ * A body that never ends, from a sender that keeps writing whatever the answer: past the drain
+ * bound the sender reads the 413 (no reset first), and the runtime then closes the connection.
+ */
+function cutUploadScenario(started: () => Started<ServerInfo>) {
+  for (const path of ['/webhooks', '/web/webhooks']) {
+    it(`answers 413 to a body that never ends on ${path}, and closes its connection`, async () => {
+      const read = await Promise.race([
+        sendEndless('keeps-writing', `http://127.0.0.1:${started().info.port}${path}`),
+        sleep(CUT_CLOSE_BOUND_MS, undefined, { ref: false }),
+      ])
+      expect(read, `still open after ${CUT_CLOSE_BOUND_MS} ms`).toBeDefined()
+      expect(read?.status).toBe(413)
+      expect(JSON.parse(read?.body ?? '{}')).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+    })
+  }
+}
+
 function denoEnv() {
   return { DENO_DIR: join(dir, '.deno'), DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1' }
 }
@@ -76,6 +100,7 @@ describe(`Bun ${BUN} (Bun.serve, Bun's own resolution of the built packages)`, (
     () => `bun ${BUN}`,
     '/web',
   )
+  cutUploadScenario(() => server)
 })
 
 describe(`Deno ${DENO} (Deno.serve, Deno's npm resolution from node_modules)`, () => {
@@ -101,6 +126,7 @@ describe(`Deno ${DENO} (Deno.serve, Deno's npm resolution from node_modules)`, (
     () => `deno ${DENO}`,
     '/web',
   )
+  cutUploadScenario(() => server)
 })
 
 describe(`Deno ${DENO} (deno run -A on an ESM bundle made without Node compatibility)`, () => {

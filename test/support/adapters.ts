@@ -98,11 +98,10 @@ const startWeb: Start = (options, secret) => {
   return new Promise((resolve) => {
     const server = serve(
       {
-        // node-server's bindings go on as the context, as with `serve({ fetch: handler })`.
-        fetch: (request, env) =>
+        fetch: (request) =>
           new URL(request.url).pathname === '/verify-only'
-            ? verifyOnly(request, env)
-            : processing(request, env),
+            ? verifyOnly(request)
+            : processing(request),
         port: 0,
         hostname: '127.0.0.1',
       },

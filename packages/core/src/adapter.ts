@@ -27,7 +27,6 @@ export {
   type NodeRequestLike,
   readNodeBody,
 } from './node-body.js'
-export { onNodeServer } from './node-server.js'
 export { outcomeReporter } from './outcome-hook.js'
 export { parseEvent } from './parse.js'
 export {

@@ -106,10 +106,9 @@ const NONE: Readonly<Record<string, string>> = Object.freeze({})
 /**
  * The response an adapter sends for a verification failure: `error.status` with `{ error, code }`,
  * and the headers to send with it. When core refused the body before it ended (at the body
- * deadline, past the drain bounds in a Web runtime, or while something else still reads it) the
- * rest of it is still on the connection, so `headers` is `Connection: close`; adapters set them
- * before any `onError`, so a taken-over answer closes too. (A body cut past the drain bounds on
- * Node's own server is not marked: see `drain.ts`.)
+ * deadline, or while something else still reads it) the rest of it is still on the connection, so
+ * `headers` is `Connection: close`; adapters set them before any `onError`, so a taken-over answer
+ * closes too. (A body cut past the drain bounds is not marked: see `drain.ts`.)
  *
  * @example
  * const { status, body, headers } = errorResponse(error)

@@ -89,13 +89,6 @@ export interface BodyReadOptions {
   declaredLength?: string | null | undefined
   /** How long the whole body may take to arrive; past it `BODY_TIMEOUT` (408). Default: no bound. */
   timeoutMs?: number | undefined
-  /**
-   * `readWebStream` only: the stream is a Node request's body behind a Web bridge
-   * (@hono/node-server; see `onNodeServer`). A body cut past the drain bounds is then answered
-   * without `Connection: close`, as the Node reader does (see `drain.ts`); elsewhere the answer
-   * closes the connection, as runtimes such as Bun keep it open after cancelling the stream.
-   */
-  nodeBridge?: boolean | undefined
 }
 
 function declaredTooLarge(declared: string | null | undefined, maxBytes: number): boolean {
@@ -105,10 +98,10 @@ function declaredTooLarge(declared: string | null | undefined, maxBytes: number)
 /**
  * Reads a Web `ReadableStream` body within the limit. Past the limit (or with a declared length
  * over it) it reads the rest away within the drain bounds (see `drain.ts`), never buffering it,
- * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413; past the drain
- * bounds it stops reading, marks the refusal so that `errorResponse` closes the connection (unless
- * `nodeBridge`), and cancels the stream a second later. Past `timeoutMs` it rejects with
- * `BODY_TIMEOUT`, marked likewise (always), and cancels the stream a second later. A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream
+ * then rejects with `PAYLOAD_TOO_LARGE`, so a sender still uploading reads the 413 (past the drain
+ * bounds it stops reading and cancels the stream a second later). Past `timeoutMs` it rejects with
+ * `BODY_TIMEOUT`, marked so that `errorResponse` closes the connection, and cancels the stream a
+ * second later. A stream that was already read is `RAW_BODY_UNAVAILABLE`, never a hang; a stream
  * that fails midway (the client went away) is a `RequestAbortedError`.
  */
 export async function readWebStream(
@@ -125,9 +118,8 @@ export async function readWebStream(
   }
   const reader = stream.getReader()
   if (declaredTooLarge(options.declaredLength, maxBytes)) {
-    const error = payloadTooLarge(maxBytes)
-    if (!(await drainWebReader(reader)) && !options.nodeBridge) leaveBodyUnread(error)
-    throw error
+    await drainWebReader(reader)
+    throw payloadTooLarge(maxBytes)
   }
   const collector = new BodyCollector(maxBytes)
   const deadline = options.timeoutMs === undefined ? undefined : startDeadline(options.timeoutMs)
@@ -143,7 +135,7 @@ export async function readWebStream(
     }
   } catch (error) {
     if (error instanceof WebhookVerificationError && error.code === 'PAYLOAD_TOO_LARGE') {
-      if (!(await drainWebReader(reader)) && !options.nodeBridge) leaveBodyUnread(error)
+      await drainWebReader(reader)
     } else if (error instanceof WebhookVerificationError && error.code === 'BODY_TIMEOUT') {
       // Cancelling now could close the connection (a Node bridge destroys the request) before the
       // 408 is written: cancel once the answer is out.

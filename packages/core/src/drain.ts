@@ -7,11 +7,10 @@ import type { NodeReadableLike } from './body.js'
  * instead of the 413. So the readers drop the rest of the body first (never buffering it), then
  * reject, and the connection stays usable. Past either bound they stop reading and reject at once,
  * and the rest of a body far past the limit is never read: the stream is destroyed (cancelled)
- * `CUT_GRACE_MS` later. On Node's own server that ends the connection, and the 413 goes out
- * without `Connection: close`: Node's server closes a socket the moment such an answer is written,
- * so a sender still uploading would often hit a reset (EPIPE) before it read the 413. Elsewhere
- * (a Web reader not told `nodeBridge`) the 413 carries `Connection: close`: Bun, for one, keeps
- * a connection open after its request stream is cancelled, until its idle timeout.
+ * `CUT_GRACE_MS` later, which ends the connection on Node and Deno (Bun keeps it until its
+ * `idleTimeout`, 10 s by default). The 413 goes out without `Connection: close`: Node's server and
+ * Bun close a socket the moment such an answer is written, so a sender still uploading would
+ * often hit a reset (EPIPE) before it read the 413 (2 in 6 on Express, 1 in 4 on Bun, measured).
  */
 export const DRAIN_MAX_BYTES = 64 * 1024 * 1024
 export const DRAIN_MAX_MS = 10_000
@@ -65,14 +64,13 @@ export function drainNode(stream: NodeReadableLike): Promise<void> {
 }
 
 /**
- * Reads a Web stream's remaining body away within the bounds; resolves `true` once it ended or
- * failed, `false` once a bound was hit (the stream is then cancelled after the grace period:
- * cancelling a Node bridge's stream destroys the connection, which must first carry the answer).
- * Never rejects.
+ * Reads a Web stream's remaining body away within the bounds; resolves once it ended or failed,
+ * or once a bound was hit (the stream is then cancelled after the grace period: cancelling a Node
+ * bridge's stream destroys the connection, which must first carry the answer). Never rejects.
  */
 export async function drainWebReader(
   reader: ReadableStreamDefaultReader<Uint8Array>,
-): Promise<boolean> {
+): Promise<void> {
   let seen = 0
   let timedOut = false
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -98,5 +96,4 @@ export async function drainWebReader(
     clearTimeout(timer)
   }
   if (timedOut) cutAfterGrace(() => void reader.cancel().catch(() => {}))
-  return !timedOut
 }

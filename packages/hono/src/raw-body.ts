@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { type BodyReadOptions, payloadTooLarge, readWebStream } from '@hookguard/core/adapter'
+import { payloadTooLarge, readWebStream } from '@hookguard/core/adapter'
 import { utf8Encode } from '@hookguard/core/scheme'
 import type { HonoRequest } from 'hono'
 
@@ -66,7 +66,7 @@ function exactBuffer(bytes: Uint8Array): ArrayBuffer {
 export async function readRawBody(
   req: HonoRequest,
   maxBytes: number,
-  options: Pick<BodyReadOptions, 'timeoutMs' | 'nodeBridge'> = {},
+  timeoutMs?: number,
 ): Promise<RawBody> {
   const declaredLength = req.raw.headers.get('content-length')
   const cache = req.bodyCache as Cache
@@ -88,7 +88,7 @@ export async function readRawBody(
   }
   // A parsed entry next to an unread stream (Hono 4.12's parseBody() caches `{}` for JSON without
   // reading anything) leaves the bytes where they were: read them.
-  const bytes = await readWebStream(raw.body, maxBytes, { ...options, declaredLength })
+  const bytes = await readWebStream(raw.body, maxBytes, { declaredLength, timeoutMs })
   cache.arrayBuffer = Promise.resolve(exactBuffer(bytes))
   return { bytes, source: 'stream' }
 }

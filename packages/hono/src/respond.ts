@@ -1,10 +1,19 @@
-import { type Outcome, onNodeServer, runAfterResponse } from '@hookguard/core/adapter'
+import { type Outcome, runAfterResponse } from '@hookguard/core/adapter'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 
 type Respond = Extract<Outcome, { action: 'respond' }>
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304])
+
+/**
+ * `c.env` as @hono/node-server fills it (its documented `HttpBindings`): a long-lived Node server,
+ * which runs background work without `waitUntil` and never passes an execution context.
+ */
+function onNodeServer(env: unknown): boolean {
+  const bindings = env as { incoming?: unknown; outgoing?: unknown } | undefined
+  return typeof bindings?.incoming === 'object' && typeof bindings.outgoing === 'object'
+}
 
 /**
  * The `waitUntil` of the request, where the runtime has one. Hono's getter throws when there is

@@ -4,7 +4,6 @@ import {
   createReceiver,
   errorResponse,
   type Outcome,
-  onNodeServer,
   RequestAbortedError,
 } from '@hookguard/core/adapter'
 import type { MiddlewareHandler } from 'hono'
@@ -70,10 +69,7 @@ export function webhook<TEvent = unknown>(
     let source: RawBodySource | undefined
     let outcome: Outcome
     try {
-      const body = await readRawBody(c.req, receiver.maxBodyBytes, {
-        timeoutMs: receiver.bodyTimeoutMs,
-        nodeBridge: onNodeServer(c.env),
-      })
+      const body = await readRawBody(c.req, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
       source = body.source
       outcome = await receiver.receive({
         payload: body.bytes,

@@ -1,5 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import { type BodyReadOptions, readWebStream } from '@hookguard/core/adapter'
+import { readWebStream } from '@hookguard/core/adapter'
 
 /**
  * The exact body bytes within `maxBytes`: refused at once when `Content-Length` declares too
@@ -10,7 +10,7 @@ import { type BodyReadOptions, readWebStream } from '@hookguard/core/adapter'
 export async function readBody(
   request: Request,
   maxBytes: number,
-  options: Pick<BodyReadOptions, 'timeoutMs' | 'nodeBridge'> = {},
+  timeoutMs?: number,
 ): Promise<Uint8Array> {
   if (request.bodyUsed) {
     throw new WebhookVerificationError(
@@ -22,7 +22,7 @@ export async function readBody(
   }
   // Core's reader turns a stream that fails midway (the client went away) into RequestAbortedError.
   return readWebStream(request.body, maxBytes, {
-    ...options,
     declaredLength: request.headers.get('content-length'),
+    timeoutMs,
   })
 }

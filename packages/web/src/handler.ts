@@ -1,10 +1,5 @@
 import { WebhookVerificationError } from '@hookguard/core'
-import {
-  createReceiver,
-  type Outcome,
-  onNodeServer,
-  RequestAbortedError,
-} from '@hookguard/core/adapter'
+import { createReceiver, type Outcome, RequestAbortedError } from '@hookguard/core/adapter'
 import { startBackground } from './background.js'
 import { readBody } from './body.js'
 import { checkHandlerOptions, type WebhookHandlerOptions } from './options.js'
@@ -40,10 +35,7 @@ export function webhookHandler<TEvent = unknown, TContext = unknown>(
   return async function hookguardWebhook(request, context) {
     let outcome: Outcome
     try {
-      const payload = await readBody(request, receiver.maxBodyBytes, {
-        timeoutMs: receiver.bodyTimeoutMs,
-        nodeBridge: onNodeServer(context),
-      })
+      const payload = await readBody(request, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
       outcome = await receiver.receive({
         payload,
         headers: request.headers,

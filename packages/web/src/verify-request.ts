@@ -74,9 +74,7 @@ export async function verifyRequest<TEvent = unknown>(
 ): Promise<VerifiedRequest<TEvent>> {
   const receiver = receiverFor(options)
   try {
-    const body = await readBody(request, receiver.maxBodyBytes, {
-      timeoutMs: receiver.bodyTimeoutMs,
-    })
+    const body = await readBody(request, receiver.maxBodyBytes, receiver.bodyTimeoutMs)
     const outcome = await receiver.receive({
       payload: body,
       headers: request.headers,
