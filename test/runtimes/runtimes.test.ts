@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -51,24 +50,19 @@ function overHttp(started: () => Started<ServerInfo>): Send {
   return (path, init) => fetch(`http://127.0.0.1:${started().info.port}${path}`, init)
 }
 
-// Deno ends the connection when the cut stream is cancelled, a second after the 413; Bun at its
-// idleTimeout (3 s in the fixture). Generous for a loaded machine.
-const CUT_CLOSE_BOUND_MS = 10_000
-
 /**
  * A body that never ends, from a sender that keeps writing whatever the answer: past the drain
- * bound the sender reads the 413 (no reset first), and the runtime then closes the connection.
+ * bound the sender reads the 413 (no reset first), and the runtime then closes the connection
+ * (Deno when the cut stream is cancelled, a second after the 413; Bun at its idleTimeout, 3 s in
+ * the fixture), within the sender's bound.
  */
 function cutUploadScenario(started: () => Started<ServerInfo>) {
   for (const path of ['/webhooks', '/web/webhooks']) {
     it(`answers 413 to a body that never ends on ${path}, and closes its connection`, async () => {
-      const read = await Promise.race([
-        sendEndless('keeps-writing', `http://127.0.0.1:${started().info.port}${path}`),
-        sleep(CUT_CLOSE_BOUND_MS, undefined, { ref: false }),
-      ])
-      expect(read, `still open after ${CUT_CLOSE_BOUND_MS} ms`).toBeDefined()
-      expect(read?.status).toBe(413)
-      expect(JSON.parse(read?.body ?? '{}')).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
+      const url = `http://127.0.0.1:${started().info.port}${path}`
+      const read = await sendEndless('keeps-writing', url)
+      expect(read.status, read.error).toBe(413)
+      expect(JSON.parse(read.body)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     })
   }
 }

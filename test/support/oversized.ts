@@ -195,9 +195,16 @@ async function endlessFetch(url: string): Promise<Read> {
 }
 
 /**
+ * How long the server may keep a never-ending upload's connection: the drain bound and a second
+ * (Node, Deno), or a runtime's idle timeout (Bun's, 10 s by default; the runtime fixture's, 3 s).
+ */
+export const ENDLESS_CLOSE_BOUND_MS = 10_000
+
+/**
  * A sender that never stops: over a plain socket, a chunked body written for as long as the
  * connection takes it, whatever the answer, while it reads. It resolves once the server closed
- * the connection, so it also shows that the server does close it.
+ * the connection, so it also shows that the server does close it: a connection still open after
+ * `ENDLESS_CLOSE_BOUND_MS` is destroyed and reported as an error, whatever was read.
  */
 function endlessKeepsWriting(url: string): Promise<Read> {
   const { hostname, port, pathname } = new URL(url)
@@ -205,11 +212,23 @@ function endlessKeepsWriting(url: string): Promise<Read> {
     const socket = connect(Number(port), hostname)
     const chunks: Buffer[] = []
     let error: string | undefined
+    let open = true
+    const bound = setTimeout(() => {
+      if (!open) return
+      socket.destroy()
+      resolve({
+        status: undefined,
+        body: '',
+        error: `still open after ${ENDLESS_CLOSE_BOUND_MS} ms`,
+      })
+    }, ENDLESS_CLOSE_BOUND_MS)
     socket.on('data', (data: Buffer) => chunks.push(data))
     socket.on('error', (e: NodeJS.ErrnoException) => {
       error ??= e.code ?? e.message
     })
     socket.on('close', () => {
+      open = false
+      clearTimeout(bound)
       resolve(rawRead(chunks, error))
     })
     socket.write(
