@@ -219,7 +219,7 @@ function ignore(): void {}
 /**
  * Reads the rest of `stream` away within the drain bounds, then rejects with `error`, which stays
  * unmarked: the body ended, or the client went away, or a bound cut it (the cut destroys the
- * connection a grace period after the answer instead of `Connection: close`; see `drain.ts`).
+ * request a grace period after the answer instead of `Connection: close`; see `drain.ts`).
  */
 function drainThenRefuse(stream: NodeReadableLike, error: unknown): Promise<never> {
   return drainNode(stream).then(() => Promise.reject(error))
