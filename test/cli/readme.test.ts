@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { dirname } from 'node:path'
 import { FINDING_CODES } from '@hookguard/core'
 import { bodyBytes, fixture, fixtures } from '@hookguard/test-kit/explain-corpus'
-import { redisUrl } from '@hookguard/test-kit/redis'
+import { connect, deleteKeys, redisUrl } from '@hookguard/test-kit/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bin, cleanEnv, scratch } from './run.js'
 
@@ -80,8 +80,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   receiver = `127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-afterAll(() => {
+afterAll(async () => {
   server.close()
+  // The README's `inbox` lines name the queue `orders` under the default prefix: BullMQ leaves
+  // that queue's meta key in the test database.
+  const redis = connect()
+  await deleteKeys(redis, '{hookguard}:orders:')
+  await redis.quit()
 })
 
 describe('packages/cli/README.md', () => {
