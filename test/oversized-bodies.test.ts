@@ -8,6 +8,7 @@ import {
   type Client,
   type EndlessClient,
   type Framing,
+  type Read,
   sendEndless,
   sendWith,
 } from './support/oversized.js'
@@ -39,6 +40,21 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+/**
+ * Sends `n` times; each must read a 413 PAYLOAD_TOO_LARGE. Prints the figure the issue asks for,
+ * per adapter, client and case, when asked for it (HOOKGUARD_413_TRIES).
+ */
+async function expectEvery413(label: string, n: number, send: () => Promise<Read>) {
+  const failures: string[] = []
+  for (let i = 0; i < n; i++) {
+    const read = await send()
+    const ok = read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
+    if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
+  }
+  if (FULL > 0) console.log(`413 read: ${label}: ${n - failures.length}/${n}`)
+  expect(failures).toEqual([])
+}
+
 describe.each(allAdapters)('%s: a 413 the sender reads', (name, start) => {
   let app: RunningApp
   beforeAll(async () => {
@@ -53,19 +69,12 @@ describe.each(allAdapters)('%s: a 413 the sender reads', (name, start) => {
         const label = `${size / MiB} MiB, ${framing}, ${client}`
         it(
           `${label}: ${n}/${n} read the 413`,
-          async () => {
-            const failures: string[] = []
-            for (let i = 0; i < n; i++) {
-              const body = bodies.get(size) as Buffer
-              const file = files.get(size) as string
-              const read = await sendWith(client, `${app.url}/webhooks`, body, file, framing)
-              const ok =
-                read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
-              if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
-            }
-            // The figure the issue asks for, per adapter, client and case, when asked for it.
-            if (FULL > 0) console.log(`413 read: ${name} ${label}: ${n - failures.length}/${n}`)
-            expect(failures).toEqual([])
+          () => {
+            const body = bodies.get(size) as Buffer
+            const file = files.get(size) as string
+            return expectEvery413(`${name} ${label}`, n, () =>
+              sendWith(client, `${app.url}/webhooks`, body, file, framing),
+            )
           },
           Math.max(60_000, n * 5_000),
         )
@@ -80,18 +89,10 @@ describe.each(allAdapters)('%s: a 413 the sender reads', (name, start) => {
     const n = FULL > 0 ? FULL : 3
     it(
       `a chunked body that never ends, ${client}: ${n}/${n} read the 413, and the server closes`,
-      async () => {
-        const failures: string[] = []
-        for (let i = 0; i < n; i++) {
-          const read = await sendEndless(client, `${app.url}/webhooks`)
-          const ok =
-            read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
-          if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
-        }
-        if (FULL > 0)
-          console.log(`413 read: ${name} endless, ${client}: ${n - failures.length}/${n}`)
-        expect(failures).toEqual([])
-      },
+      () =>
+        expectEvery413(`${name} endless, ${client}`, n, () =>
+          sendEndless(client, `${app.url}/webhooks`),
+        ),
       Math.max(60_000, n * 15_000),
     )
   }

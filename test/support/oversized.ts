@@ -198,7 +198,7 @@ async function endlessFetch(url: string): Promise<Read> {
  * How long the server may keep a never-ending upload's connection: the drain bound and a second
  * (Node, Deno), or a runtime's idle timeout (Bun's, 10 s by default; the runtime fixture's, 3 s).
  */
-export const ENDLESS_CLOSE_BOUND_MS = 10_000
+const ENDLESS_CLOSE_BOUND_MS = 10_000
 
 /**
  * A sender that never stops: over a plain socket, a chunked body written for as long as the
@@ -212,9 +212,8 @@ function endlessKeepsWriting(url: string): Promise<Read> {
     const socket = connect(Number(port), hostname)
     const chunks: Buffer[] = []
     let error: string | undefined
-    let open = true
+    // Cleared at the close: it fires only on a connection still open.
     const bound = setTimeout(() => {
-      if (!open) return
       socket.destroy()
       resolve({
         status: undefined,
@@ -227,7 +226,6 @@ function endlessKeepsWriting(url: string): Promise<Read> {
       error ??= e.code ?? e.message
     })
     socket.on('close', () => {
-      open = false
       clearTimeout(bound)
       resolve(rawRead(chunks, error))
     })
