@@ -9,6 +9,7 @@ import {
   type EndlessClient,
   type Framing,
   type Read,
+  readThe413,
   sendEndless,
   sendWith,
 } from './support/oversized.js'
@@ -48,8 +49,7 @@ async function expectEvery413(label: string, n: number, send: () => Promise<Read
   const failures: string[] = []
   for (let i = 0; i < n; i++) {
     const read = await send()
-    const ok = read.status === 413 && JSON.parse(read.body || '{}').code === 'PAYLOAD_TOO_LARGE'
-    if (!ok) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
+    if (!readThe413(read)) failures.push(`${read.status ?? 'no answer'} ${read.error ?? read.body}`)
   }
   if (FULL > 0) console.log(`413 read: ${label}: ${n - failures.length}/${n}`)
   expect(failures).toEqual([])

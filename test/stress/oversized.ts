@@ -3,6 +3,7 @@ import {
   type EndlessClient,
   type Framing,
   type Read,
+  readThe413,
   sendEndless,
   sendWith,
 } from '../support/oversized.js'
@@ -29,8 +30,7 @@ export async function oversized(ctx: ScenarioContext): Promise<Tally> {
     tally.requests++
     tally.answers.set(String(status), (tally.answers.get(String(status)) ?? 0) + 1)
     tally.latencies.push(ms)
-    const code = /"code"\s*:\s*"([A-Z_]+)"/.exec(read.body)?.[1]
-    if (read.status === 413 && code === 'PAYLOAD_TOO_LARGE') read413++
+    if (readThe413(read)) read413++
     else {
       tally.violations.push(
         `413 not read: ${what}: ${read.status ?? ''} ${read.error ?? read.body.slice(0, 80)}`,

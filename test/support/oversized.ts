@@ -115,6 +115,11 @@ export function curlClient(url: string, file: string, framing: Framing): Promise
   })
 }
 
+/** Whether the sender read the receiver's 413 `PAYLOAD_TOO_LARGE` (not a reset, not another answer). */
+export function readThe413(read: Read): boolean {
+  return read.status === 413 && /"code"\s*:\s*"PAYLOAD_TOO_LARGE"/.test(read.body)
+}
+
 /** The status and body of an HTTP/1.1 answer read off a plain socket. */
 function rawRead(chunks: Buffer[], error: string | undefined): Read {
   const text = Buffer.concat(chunks).toString('latin1')
